@@ -1,0 +1,43 @@
+import { emulator, emulatorUsage } from './commands/emulator.js';
+import { start } from './commands/start.js';
+import { exitCodeFor, UsageError } from './errors.js';
+
+const usage = `Usage: mde-bridge <command> [options]
+
+Commands:
+  start       run mde-bridge (for now: the emulated demo tenant)
+  emulator    run a standalone Defender for Endpoint emulator
+
+Run 'mde-bridge <command> --help' for a command's options.
+`;
+
+const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  start: { run: start, help: 'Usage: mde-bridge start [--json]\n' },
+  emulator: { run: emulator, help: emulatorUsage },
+};
+
+/** Runs one CLI invocation and returns its exit code; errors go to stderr without a stack trace. */
+export async function main(argv: string[], err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    err.write(`mde-bridge: unknown command '${name}'\n\n${usage}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    err.write(`mde-bridge ${name}: ${message}\n`);
+    if (e instanceof UsageError) err.write(`\n${command.help}`);
+    return exitCodeFor(e);
+  }
+}
