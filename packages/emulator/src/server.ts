@@ -8,7 +8,7 @@ import { generateCertificate } from './auth/index.js';
 import type { ClockMode } from './clock.js';
 import { controlRoutes } from './control/control-routes.js';
 import { handleRequest } from './http/handle-request.js';
-import { Router } from './http/router.js';
+import { type RouteDef, Router } from './http/router.js';
 import type { RateLimitMode } from './limits/rate-limiter.js';
 import { alertRoutes } from './routes/alerts.js';
 import { entraRoutes } from './routes/entra.js';
@@ -97,6 +97,24 @@ export interface RunningEmulator {
 
 export const VALIDATION_LIMITS = { maxDevices: 1_000_000 };
 
+/** Every Entra, Defender and Graph route, in match order (the first match wins). */
+export function apiRoutes(state: EmulatorState): RouteDef[] {
+  return [
+    ...entraRoutes(state),
+    ...machineActionRoutes(state),
+    ...machineRoutes(state),
+    ...alertRoutes(state),
+    ...vulnerabilityRoutes(state),
+    ...softwareRoutes(state),
+    ...recommendationRoutes(state),
+    ...scoreRoutes(state),
+    ...indicatorRoutes(state),
+    ...fileRoutes(state),
+    ...huntingRoutes(state),
+    ...graphAlertRoutes(state),
+  ];
+}
+
 /** Starts an emulated Defender tenant on one HTTP(S) origin serving Entra, Defender and Graph paths. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const devices = options.devices ?? 50;
@@ -134,20 +152,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   let origin = '';
   const api = new Router();
-  api.add(
-    ...entraRoutes(state),
-    ...machineActionRoutes(state),
-    ...machineRoutes(state),
-    ...alertRoutes(state),
-    ...vulnerabilityRoutes(state),
-    ...softwareRoutes(state),
-    ...recommendationRoutes(state),
-    ...scoreRoutes(state),
-    ...indicatorRoutes(state),
-    ...fileRoutes(state),
-    ...huntingRoutes(state),
-    ...graphAlertRoutes(state),
-  );
+  api.add(...apiRoutes(state));
   const control = new Router();
   const info = () => ({
     tenantId: state.tenantId,

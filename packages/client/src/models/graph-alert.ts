@@ -46,6 +46,9 @@ export const GraphEvidenceTypes = [
   `${EVIDENCE_NS}fileEvidence`,
   `${EVIDENCE_NS}processEvidence`,
   `${EVIDENCE_NS}registryKeyEvidence`,
+  `${EVIDENCE_NS}ipEvidence`,
+  `${EVIDENCE_NS}urlEvidence`,
+  `${EVIDENCE_NS}userEvidence`,
 ] as const;
 
 /** Properties shared by every Graph alertEvidence subtype. */
@@ -144,6 +147,29 @@ export const GraphRegistryKeyEvidence = Type.Object({
 });
 export type GraphRegistryKeyEvidence = Static<typeof GraphRegistryKeyEvidence>;
 
+/** Graph resources/security-ipevidence.md; `countryLetterCode` is null for private addresses. */
+export const GraphIpEvidence = Type.Object({
+  '@odata.type': Type.Literal(`${EVIDENCE_NS}ipEvidence`),
+  ...evidenceBase,
+  ipAddress: Nullable(Type.String()),
+  countryLetterCode: Nullable(Type.String()),
+});
+export type GraphIpEvidence = Static<typeof GraphIpEvidence>;
+
+export const GraphUrlEvidence = Type.Object({
+  '@odata.type': Type.Literal(`${EVIDENCE_NS}urlEvidence`),
+  ...evidenceBase,
+  url: Nullable(Type.String()),
+});
+export type GraphUrlEvidence = Static<typeof GraphUrlEvidence>;
+
+export const GraphUserEvidence = Type.Object({
+  '@odata.type': Type.Literal(`${EVIDENCE_NS}userEvidence`),
+  ...evidenceBase,
+  userAccount: Nullable(GraphUserAccount),
+});
+export type GraphUserEvidence = Static<typeof GraphUserEvidence>;
+
 /**
  * Any other evidence subtype (userEvidence, ipEvidence, urlEvidence, mailboxEvidence, ...): only the
  * shared properties are declared. The `not` keeps a malformed known subtype from passing through here.
@@ -160,6 +186,9 @@ export const GraphAlertEvidence = Type.Union([
   GraphFileEvidence,
   GraphProcessEvidence,
   GraphRegistryKeyEvidence,
+  GraphIpEvidence,
+  GraphUrlEvidence,
+  GraphUserEvidence,
   GraphGenericEvidence,
 ]);
 export type GraphAlertEvidence = Static<typeof GraphAlertEvidence>;

@@ -1,4 +1,4 @@
-import { Alert, GraphAlert, ODataCollection, validate, validateStrict } from '@mde-bridge/client/models';
+import { Alert, GraphAlert, ODataCollection, validateStrict } from '@mde-bridge/client/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './harness.js';
 
@@ -75,7 +75,7 @@ describe('alerts over HTTP', () => {
   it('serves Graph alerts_v2 in the Graph shape, mapped from the same alerts', async () => {
     const res = await h.call('/v1.0/security/alerts_v2?$top=5');
     expect(res.status).toBe(200);
-    expect(validate(ODataCollection(GraphAlert), res.body)).toEqual([]);
+    expect(validateStrict(ODataCollection(GraphAlert), res.body)).toEqual([]);
     const first = res.body.value[0];
     expect(first.status).toMatch(/^(new|inProgress|resolved)$/);
     const mde = await h.call(`/api/alerts/${first.providerAlertId}`);

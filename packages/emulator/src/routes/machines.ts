@@ -1,4 +1,4 @@
-import type { Machine } from '@mde-bridge/client/models';
+import type { LogonUser, Machine } from '@mde-bridge/client/models';
 import type { DeviceRecord } from '../data/types.js';
 import { errors } from '../errors.js';
 import type { RequestContext, RouteDef } from '../http/router.js';
@@ -16,6 +16,8 @@ import {
   requiredString,
   STANDARD_LIMIT,
 } from './common.js';
+import { missingKbs } from './software.js';
+import { vulnerabilitiesIn } from './vulnerabilities.js';
 
 const READ = ['Machine.Read.All', 'Machine.ReadWrite.All'];
 const WRITE = ['Machine.ReadWrite.All'];
@@ -158,6 +160,84 @@ export function machineRoutes(state: EmulatorState): RouteDef[] {
     },
     {
       ...base,
+      method: 'GET',
+      path: '/api/machines/:id/software',
+      operation: 'listMachineSoftware',
+      family: 'software',
+      roles: ['Software.Read.All'],
+      feature: 'tvm',
+      handler: (ctx) => {
+        refuseODataOptions(ctx, 'machine software');
+        const d = requireDevice(state, ctx.params.id);
+        const ids = new Set(state.data.deviceSoftware(d).map((s) => s.softwareId));
+        return plainCollection(
+          ctx,
+          'Software',
+          state.data.software.filter((s) => ids.has(s.id)),
+        );
+      },
+    },
+    {
+      ...base,
+      method: 'GET',
+      path: '/api/machines/:id/vulnerabilities',
+      operation: 'listMachineVulnerabilities',
+      family: 'vulnerabilities',
+      roles: ['Vulnerability.Read.All'],
+      feature: 'tvm',
+      // The one per-device TVM call with its own, lower limit (spec 5.1).
+      limit: { perMinute: 50, perHour: 1500 },
+      handler: (ctx) => {
+        refuseODataOptions(ctx, 'machine vulnerabilities');
+        const d = requireDevice(state, ctx.params.id);
+        const cves = new Set(state.data.deviceVulnerabilities(d).map((v) => v.cveId));
+        return plainCollection(
+          ctx,
+          'Collection(Analytics.Contracts.PublicAPI.PublicVulnerabilityDto)',
+          vulnerabilitiesIn(state.data.vulnerabilities, cves),
+        );
+      },
+    },
+    {
+      ...base,
+      method: 'GET',
+      path: '/api/machines/:id/recommendations',
+      operation: 'listMachineRecommendations',
+      family: 'recommendations',
+      roles: ['SecurityRecommendation.Read.All'],
+      feature: 'tvm',
+      handler: (ctx) => {
+        refuseODataOptions(ctx, 'machine recommendations');
+        const d = requireDevice(state, ctx.params.id);
+        const ids = new Set(state.data.deviceRecommendations(d));
+        return plainCollection(
+          ctx,
+          'Recommendations',
+          state.data.recommendations.filter((r) => ids.has(r.id)),
+        );
+      },
+    },
+    {
+      ...base,
+      method: 'GET',
+      path: '/api/machines/:id/getmissingkbs',
+      operation: 'listMachineMissingKbs',
+      family: 'software',
+      roles: ['Software.Read.All'],
+      feature: 'tvm',
+      handler: (ctx) => {
+        refuseODataOptions(ctx, 'missing KBs');
+        const d = requireDevice(state, ctx.params.id);
+        const rows = state.data.deviceVulnerabilities(d).map((row) => ({ machineId: d.machine.id, row }));
+        return plainCollection(
+          ctx,
+          'Collection(microsoft.windowsDefenderATP.api.PublicProductFixDto)',
+          missingKbs(rows, state.data.vulnerabilities),
+        );
+      },
+    },
+    {
+      ...base,
       method: 'POST',
       path: '/api/machines/:id/tags',
       operation: 'tagMachine',
@@ -230,14 +310,19 @@ function applyTag(d: DeviceRecord, value: string, add: boolean): void {
   d.machine.machineTags = tags;
 }
 
-function logonUsers(d: DeviceRecord) {
+/** Logon users in the recorded 2023 shape (a single `logonTypes` string; prevalence fields null). */
+function logonUsers(d: DeviceRecord): LogonUser[] {
   return d.loggedOnUsers.map((u, i) => ({
     id: `${u.domainName}\\${u.accountName}`.toLowerCase(),
     accountName: u.accountName,
     accountDomain: u.domainName,
+    accountSid: null,
     firstSeen: d.machine.firstSeen,
     lastSeen: d.machine.lastSeen,
+    mostPrevalentMachineId: null,
+    leastPrevalentMachineId: null,
     logonTypes: i === 0 ? 'Interactive' : 'Network',
+    logOnMachinesCount: null,
     isDomainAdmin: false,
     isOnlyNetworkUser: i !== 0,
   }));
