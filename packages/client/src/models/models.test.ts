@@ -456,17 +456,17 @@ describe('GraphAlert (polymorphic evidence)', () => {
     const { evidence } = alert;
     evidence.push({
       ...(evidence[3] as object),
-      '@odata.type': '#microsoft.graph.security.ipEvidence',
+      '@odata.type': '#microsoft.graph.security.mailboxEvidence',
       registryKey: undefined,
       registryHive: undefined,
     });
     const ip = evidence[4];
     delete ip.registryKey;
     delete ip.registryHive;
-    ip.ipAddress = '1.2.3.4';
+    ip.primaryAddress = 'x@contoso.com';
     expect(validate(GraphAlert, alert)).toEqual([]);
     expect(validateStrict(GraphAlert, alert)).toEqual([
-      'evidence[4].ipAddress: property not declared in schema',
+      'evidence[4].primaryAddress: property not declared in schema',
     ]);
   });
 });

@@ -29,7 +29,7 @@ describe('pitfalls the emulator reproduces', () => {
     const other = (await h.control('apps', 'POST', { displayName: 'second', roles: ['Machine.Read.All'] }))
       .body;
     let throttled = false;
-    for (let i = 0; i < 101 && !throttled; i++)
+    for (let i = 0; i < 400 && !throttled; i++)
       throttled = (await h.call('/api/machines?$top=1')).status === 429;
     expect(throttled).toBe(true);
     const second = await h.call('/api/machines?$top=1', { token: await h.token(DEFENDER_SCOPE, other) });

@@ -5,12 +5,22 @@
  * `< i` — never on how many devices the tenant has. A re-imaged machine is modelled as a pair of
  * consecutive records: device `i` is the old (now Inactive) record of device `i - 1`, with the same DNS
  * name and hardware (MAC addresses).
+ *
+ * Devices added after generation (`evolve`: onboarding, re-image) are built by the same `generateDevice`
+ * with an `Appearance`: their traits come from `onboardedTraits` / `reimagedTraits` instead of `traits`.
  */
 import type { IpAddress, Machine } from '@mde-bridge/client/models';
 import type { Ctx } from './context.js';
 import type { IpAllocator, PoolKey } from './ip.js';
 import { MACHINE_TAGS, person, RBAC_GROUPS, residentialIp, type SiteKey } from './names.js';
-import { FAMILY_WEIGHTS, OS_PROFILES, type OsProfile, SUPPORTS_NONE, SUPPORTS_SERVER_LEGACY } from './os.js';
+import {
+  FAMILY_WEIGHTS,
+  OS_BY_KEY,
+  OS_PROFILES,
+  type OsProfile,
+  SUPPORTS_NONE,
+  SUPPORTS_SERVER_LEGACY,
+} from './os.js';
 import { permute32, type Rng, type SeedBase, Stream, Weighted } from './prng.js';
 import { DAY, HOUR, iso7 } from './time.js';
 import type { DeviceRecord, OsFamily } from './types.js';
@@ -222,6 +232,47 @@ export function traits(base: SeedBase, index: number): Traits {
   };
 }
 
+/** Traits of device `index` onboarded after generation: a fresh, onboarded device (never an old record). */
+export function onboardedTraits(base: SeedBase, index: number): Traits {
+  return { ...rawTraits(base, index), nonOnboarded: false };
+}
+
+/**
+ * Traits of record `index`, the new record of re-imaged machine `partner` whose current OS profile is
+ * `currentProfileIdx`: same hardware, user, site, role and join (so the same DNS name), a freshly installed
+ * and patched OS — sometimes the next feature release.
+ */
+export function reimagedTraits(
+  base: SeedBase,
+  index: number,
+  partner: Traits,
+  currentProfileIdx: number,
+): Traits {
+  const rng = base.rng(Stream.device, index, 3);
+  let profileIdx = currentProfileIdx;
+  const upgrade = OS_PROFILES[profileIdx].upgradesTo;
+  const next = upgrade ? OS_BY_KEY.get(upgrade) : undefined;
+  if (next && rng.chance(0.5)) profileIdx = OS_PROFILES.indexOf(next);
+  return {
+    ...partner,
+    index,
+    profileIdx,
+    hygiene: 0,
+    old: false,
+    nonOnboarded: false,
+    phase: rng.int(24),
+  };
+}
+
+/** How a device added after generation appears. */
+export interface Appearance {
+  /** firstSeen = lastSeen: the device is online from this time on. */
+  atMs: number;
+  traits: Traits;
+  /** Internal address to keep (a re-imaged machine keeps its reservation or static IP); else leased. */
+  ip?: string;
+}
+
 export interface ReimageInfo {
   /** lastSeen of the old record. */
   oldLastSeenMs: number;
@@ -415,24 +466,37 @@ function initialPatch(rng: Rng, t: Traits, p: OsProfile): number {
   }
 }
 
-/** Build device `index`. Leases its IP history from `alloc` (the only cross-device state). */
-export function generateDevice(ctx: Ctx, index: number, alloc: IpAllocator): GeneratedDevice {
+/**
+ * Build device `index`. Leases its IP history from `alloc` (the only cross-device state). With `appear`
+ * (devices added by `evolve`) the device is new at `appear.atMs`: online, Active, one IP lease from then.
+ */
+export function generateDevice(
+  ctx: Ctx,
+  index: number,
+  alloc: IpAllocator,
+  appear?: Appearance,
+): GeneratedDevice {
   const { base } = ctx;
-  const now = ctx.genNowMs;
-  const t = traits(base, index);
+  const now = appear ? appear.atMs : ctx.genNowMs;
+  const t = appear ? appear.traits : traits(base, index);
   const p = OS_PROFILES[t.profileIdx];
   const rng = base.rng(Stream.device, index, 0);
   const id = machineIdFor(base, index);
 
   // --- health, times ---
-  const reimageOld = t.old ? reimageInfo(base, index, now) : null;
-  const reimageNew = !t.old && isOldRecord(base, index + 1) ? reimageInfo(base, index + 1, now) : null;
+  const reimageOld = !appear && t.old ? reimageInfo(base, index, now) : null;
+  const reimageNew =
+    !appear && !t.old && isOldRecord(base, index + 1) ? reimageInfo(base, index + 1, now) : null;
   let health: Machine['healthStatus'];
   let online: boolean;
   let lastSeenMs: number;
   let onboarding: Machine['onboardingStatus'] = 'Onboarded';
   const healthDraw = HEALTH.pick(rng);
-  if (reimageOld) {
+  if (appear) {
+    health = 'Active';
+    online = true;
+    lastSeenMs = now;
+  } else if (reimageOld) {
     health = 'Inactive';
     online = false;
     lastSeenMs = reimageOld.oldLastSeenMs;
@@ -472,11 +536,12 @@ export function generateDevice(ctx: Ctx, index: number, alloc: IpAllocator): Gen
     }
   }
   let firstSeenMs: number;
-  if (reimageNew) firstSeenMs = reimageNew.newFirstSeenMs;
+  if (appear) firstSeenMs = now;
+  else if (reimageNew) firstSeenMs = reimageNew.newFirstSeenMs;
   else if (reimageOld) firstSeenMs = reimageOld.oldLastSeenMs - rng.real(60 * DAY, 700 * DAY);
   else if (rng.chance(0.08)) firstSeenMs = now - rng.real(DAY, 28 * DAY);
   else firstSeenMs = now - rng.real(31 * DAY, 900 * DAY);
-  if (firstSeenMs > lastSeenMs - HOUR) firstSeenMs = lastSeenMs - rng.real(HOUR, 20 * DAY);
+  if (!appear && firstSeenMs > lastSeenMs - HOUR) firstSeenMs = lastSeenMs - rng.real(HOUR, 20 * DAY);
   const activityEnd = online ? now : lastSeenMs;
 
   // --- IP history ---
@@ -497,7 +562,7 @@ export function generateDevice(ctx: Ctx, index: number, alloc: IpAllocator): Gen
   let from = Math.max(firstSeenMs, windowStart - rng.real(0, 10 * DAY));
   for (let k = 0; k <= points.length; k++) {
     const to = k < points.length ? Math.floor(points[k]) : null;
-    const ip = alloc.allocate(t.pool, from, rng);
+    const ip = appear?.ip ?? alloc.allocate(t.pool, from, rng);
     if (to !== null) alloc.release(t.pool, ip, to);
     ipHistory.push({ ip, fromMs: Math.floor(from), toMs: to });
     if (to !== null) from = to;
@@ -587,15 +652,19 @@ export function generateDevice(ctx: Ctx, index: number, alloc: IpAllocator): Gen
     loggedOnUsers = [{ accountName: ['adm-', personRec.accountName].join(''), domainName: ctx.org.netbios }];
   }
 
+  // (draw order as before appearances existed: exclusion, then the two tick fractions)
+  const excluded = appear ? false : reimageOld ? reimageOld.excluded : rng.chance(0.008);
+  const firstTicks = rng.int(10000);
+  const lastTicks = appear ? firstTicks : rng.int(10000);
   const machine: Machine = {
     id,
     mergedIntoMachineId: reimageOld?.merged ? machineIdFor(base, index - 1) : null,
     isPotentialDuplication: reimageOld?.potentialDuplicate ?? false,
-    isExcluded: reimageOld ? reimageOld.excluded : rng.chance(0.008),
+    isExcluded: excluded,
     exclusionReason: null,
     computerDnsName: dnsName,
-    firstSeen: iso7(firstSeenMs, rng.int(10000)),
-    lastSeen: iso7(lastSeenMs, rng.int(10000)),
+    firstSeen: iso7(firstSeenMs, firstTicks),
+    lastSeen: iso7(lastSeenMs, lastTicks),
     osPlatform: p.osPlatform,
     osVersion:
       p.family === 'windows' || p.family === 'windowsServer'

@@ -3,6 +3,10 @@
  * (fromMs, toMs] contains k·1h, so evolve(a, b) followed by evolve(b, c) equals evolve(a, c). Randomness is
  * drawn per (bucket, device) or (bucket, alert), so the result depends only on the seed, the buckets and
  * the state before them.
+ *
+ * Each bucket: devices report, go offline/online/stale, change IP or OS; alerts move on; new alerts are
+ * raised; then devices appear — onboarded machines and the new records of re-imaged ones — appended to
+ * `state.devices` with index = position, built by `generateDevice` like the generated ones.
  */
 import {
   raiseAlert,
@@ -12,13 +16,23 @@ import {
   templateActivity,
   templateFor,
 } from './alerts.js';
-import { agentVersionFor, applyPatchVersion, buildIpAddresses, supportsFor } from './devices.js';
+import {
+  agentVersionFor,
+  applyPatchVersion,
+  buildIpAddresses,
+  generateDevice,
+  onboardedTraits,
+  reimagedTraits,
+  supportsFor,
+} from './devices.js';
 import { OS_BY_KEY, OS_PROFILES } from './os.js';
 import { Stream } from './prng.js';
 import {
+  appendDevice,
   FLAG_MOBILE,
   FLAG_NOT_ONBOARDED,
   FLAG_OLD,
+  FLAG_RETIRED,
   FLAG_STATIC_IP,
   type TenantState,
   traitsOf,
@@ -27,7 +41,10 @@ import type { DeviceView } from './telemetry.js';
 import { DAY, HOUR, iso7, isoTrim, MINUTE, SECOND } from './time.js';
 
 export interface EvolveResult {
+  /** Existing devices that changed (a re-imaged machine's old record counts here). */
   devicesChanged: number;
+  /** Devices appended: onboarded machines and new records of re-imaged machines. */
+  devicesAdded: number;
   alertsRaised: number;
   alertsUpdated: number;
 }
@@ -40,10 +57,23 @@ const P_IP_CHANGE = 0.002;
 const P_OS_UPDATE = 0.0004;
 /** New alerts per hour per 1,000 devices. */
 export const ALERTS_PER_HOUR_PER_1000 = 3;
+/**
+ * Devices appearing, per day (Poisson per hourly bucket, over the current device count): ~2 newly
+ * onboarded per 1,000 devices, at least 0.5 a day (a tiny tenant still gets one every ~2 days); ~1
+ * re-image per 5,000 devices, at least 0.25 a day (one every ~4 days). A tenant of 0 devices stays empty.
+ */
+export const ONBOARD_PER_DAY_PER_1000 = 2;
+export const ONBOARD_MIN_PER_DAY = 0.5;
+export const REIMAGE_PER_DAY_PER_1000 = 0.2;
+export const REIMAGE_MIN_PER_DAY = 0.25;
+/** Share of re-imaged machines whose old record Defender flags `isPotentialDuplication` (as generated). */
+const P_REIMAGE_DUPLICATE_FLAG = 0.6;
 
 export interface EvolveHooks {
   /** Called after a device's OS profile/patch changed (recompute exposure level). */
   onOsChanged(index: number): void;
+  /** Called after device `index` was appended (exposure level, TVM counters). */
+  onDeviceAdded(index: number, atMs: number): void;
 }
 
 export function evolveTenant(
@@ -52,7 +82,7 @@ export function evolveTenant(
   fromMs: number,
   toMs: number,
 ): EvolveResult {
-  const result: EvolveResult = { devicesChanged: 0, alertsRaised: 0, alertsUpdated: 0 };
+  const result: EvolveResult = { devicesChanged: 0, devicesAdded: 0, alertsRaised: 0, alertsUpdated: 0 };
   if (!(toMs > fromMs)) return result;
   const changed = new Set<number>();
   const firstK = Math.floor(fromMs / HOUR) + 1;
@@ -80,6 +110,14 @@ function bucket(
     if (f & (FLAG_OLD | FLAG_NOT_ONBOARDED)) continue;
     const d = state.devices[i];
     const m = d.machine;
+    if (f & FLAG_RETIRED) {
+      // old record of a machine re-imaged during evolution: silent, Inactive once stale
+      if (m.healthStatus !== 'Inactive' && T - state.lastSeenMs[i] > 7 * DAY) {
+        m.healthStatus = 'Inactive';
+        changed.add(i);
+      }
+      continue;
+    }
     const h = base.hash(Stream.evolve, i, k);
     const u1 = (h & 0xffff) / 65536;
     if (d.online) {
@@ -154,7 +192,10 @@ function bucket(
   for (let c = 0; c < want; c++) {
     for (let attempt = 0; attempt < 6; attempt++) {
       const i = rng.int(n);
-      if (state.flags[i] & (FLAG_OLD | FLAG_MOBILE | FLAG_NOT_ONBOARDED) || !state.devices[i].online)
+      if (
+        state.flags[i] & (FLAG_OLD | FLAG_MOBILE | FLAG_NOT_ONBOARDED | FLAG_RETIRED) ||
+        !state.devices[i].online
+      )
         continue;
       picks.push({ i, at: start + rng.int(HOUR - 20 * MINUTE) });
       break;
@@ -184,6 +225,74 @@ function bucket(
     if (sev > cur) d.machine.riskScore = ['None', 'Informational', 'Low', 'Medium', 'High'][sev];
     changed.add(i);
     result.alertsRaised++;
+  }
+
+  // 4. devices appear
+  if (n > 0) addDevices(state, hooks, k, changed, result);
+}
+
+/**
+ * Onboarding and re-imaging in bucket `k`, drawn from the bucket's own stream. Events are applied in time
+ * order; each new device gets index = current length, firstSeen = lastSeen = its time in the bucket.
+ */
+function addDevices(
+  state: TenantState,
+  hooks: EvolveHooks,
+  k: number,
+  changed: Set<number>,
+  result: EvolveResult,
+): void {
+  const { base } = state.ctx;
+  const T = k * HOUR;
+  const start = T - HOUR;
+  const n = state.devices.length;
+  const rng = base.rng(Stream.onboard, 0, k);
+  const perHour = (per1000: number, min: number): number => Math.max((n / 1000) * per1000, min) / 24;
+  const onboard = rng.poisson(perHour(ONBOARD_PER_DAY_PER_1000, ONBOARD_MIN_PER_DAY));
+  const reimage = rng.poisson(perHour(REIMAGE_PER_DAY_PER_1000, REIMAGE_MIN_PER_DAY));
+  if (onboard + reimage === 0) return;
+  /** `partner` = index of the re-imaged machine's current record, -1 for an onboarding. */
+  const events: { at: number; partner: number }[] = [];
+  for (let c = 0; c < onboard; c++) events.push({ at: start + 1 + rng.int(HOUR - 1), partner: -1 });
+  const skip = FLAG_OLD | FLAG_RETIRED | FLAG_MOBILE | FLAG_NOT_ONBOARDED;
+  for (let c = 0; c < reimage; c++) {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const j = rng.int(n);
+      if (state.flags[j] & skip || !state.devices[j].online || events.some((e) => e.partner === j)) continue;
+      // the new record appears after the old one's last report and its last address change
+      const d = state.devices[j];
+      const lease = d.ipHistory[d.ipHistory.length - 1];
+      const lo = Math.max(start, state.lastSeenMs[j] + MINUTE, (lease?.fromMs ?? 0) + MINUTE);
+      if (lo >= T - MINUTE) continue;
+      events.push({ at: lo + 1 + rng.int(T - lo - 1), partner: j });
+      break;
+    }
+  }
+  events.sort((x, y) => x.at - y.at || x.partner - y.partner);
+  for (const { at, partner } of events) {
+    const index = state.devices.length;
+    if (partner < 0) {
+      const g = generateDevice(state.ctx, index, state.alloc, {
+        atMs: at,
+        traits: onboardedTraits(base, index),
+      });
+      appendDevice(state, g);
+    } else {
+      const old = state.devices[partner];
+      const t = reimagedTraits(base, index, traitsOf(state, partner), state.profileIdx[partner]);
+      // the machine keeps its address (DHCP reservation by MAC, or static): the lease moves to the new record
+      const lease = old.ipHistory[old.ipHistory.length - 1];
+      const g = generateDevice(state.ctx, index, state.alloc, { atMs: at, traits: t, ip: lease?.ip });
+      g.record.machine.computerDnsName = old.machine.computerDnsName;
+      if (lease && lease.toMs === null && lease.fromMs < at) lease.toMs = at;
+      old.online = false;
+      state.flags[partner] |= FLAG_RETIRED;
+      if (rng.chance(P_REIMAGE_DUPLICATE_FLAG)) old.machine.isPotentialDuplication = true;
+      changed.add(partner);
+      appendDevice(state, g);
+    }
+    hooks.onDeviceAdded(index, at);
+    result.devicesAdded++;
   }
 }
 

@@ -4,17 +4,28 @@
  * One pass over the devices builds each device, counts its software/vulnerability exposure (for the
  * catalogue's `exposedMachines`), raises its alerts and maybe an attack scenario. Per-device software and
  * vulnerabilities are not stored: `deviceSoftware` / `deviceVulnerabilities` derive them again on demand.
+ *
+ * Devices that `evolve` adds later go through the same exposure counting (`onDeviceAdded`): the install
+ * histograms grow and the products they touch get their software, vulnerability and recommendation
+ * counters recomputed. (OS updates of existing devices are not re-counted.)
  */
-import type { Software, Vulnerability } from '@mde-bridge/client/models';
+import type { Recommendation, Software, Vulnerability } from '@mde-bridge/client/models';
 import { generateDeviceAlerts, riskFromAlerts } from './alerts.js';
-import { PRODUCTS } from './catalog-software.js';
+import { PRODUCT_BY_ID, PRODUCTS, type ProductDef } from './catalog-software.js';
 import { makeCtx } from './context.js';
-import { generateDevice, isMobile } from './devices.js';
+import { generateDevice, type Traits } from './devices.js';
 import { evolveTenant } from './evolve.js';
 import { IpAllocator } from './ip.js';
 import { OS_PROFILES } from './os.js';
 import { Stream, unit } from './prng.js';
-import { buildRecommendations, failsSca, type ProductExposure, SCA } from './recommendations.js';
+import {
+  buildRecommendations,
+  failsSca,
+  type ProductExposure,
+  SCA,
+  scaExposureImpact,
+  vaExposureImpact,
+} from './recommendations.js';
 import {
   generateScenario,
   SCENARIO_MAX,
@@ -23,18 +34,10 @@ import {
   scenarioEligible,
 } from './scenarios.js';
 import { forEachInstalled, installedSoftware, type SwItem, versionCount } from './software.js';
-import {
-  FLAG_MOBILE,
-  FLAG_NOT_ONBOARDED,
-  FLAG_OLD,
-  FLAG_STATIC_IP,
-  profileOf,
-  type TenantState,
-  traitsOf,
-} from './state.js';
+import { profileOf, storeDevice, type TenantState, traitsOf } from './state.js';
 import { makeTables } from './tables.js';
 import type { DeviceView } from './telemetry.js';
-import { DAY, HOUR } from './time.js';
+import { DAY, HOUR, isoSec } from './time.js';
 import type {
   DeviceRecord,
   DeviceSoftware,
@@ -91,6 +94,8 @@ export function generateTenant(opts: GenerateOptions): TenantData {
   const state: TenantState = {
     ctx,
     devices: [],
+    generated: n,
+    addedTraits: [],
     profileIdx: new Uint8Array(n),
     patchIdx: new Uint8Array(n),
     alloc: new IpAllocator(),
@@ -121,29 +126,20 @@ export function generateTenant(opts: GenerateOptions): TenantData {
   const scenarios: Scenario[] = [];
   let baseAlerts = 0;
 
-  for (let i = 0; i < n; i++) {
-    const g = generateDevice(ctx, i, state.alloc);
-    const d = g.record;
-    const t = g.traits;
-    state.devices.push(d);
-    state.profileIdx[i] = t.profileIdx;
-    state.patchIdx[i] = g.patchIdx;
-    state.flags[i] =
-      (t.old ? FLAG_OLD : 0) |
-      (isMobile(t.family) ? FLAG_MOBILE : 0) |
-      (t.family === 'windowsServer' || t.family === 'linux' ? FLAG_STATIC_IP : 0) |
-      (t.nonOnboarded ? FLAG_NOT_ONBOARDED : 0);
-    state.phase[i] = t.phase;
-    state.lastSeenMs[i] = g.lastSeenMs;
-
-    // inventory → exposure
+  /**
+   * Counts device `i` (traits `t`) into the install histograms and SCA counts and sets its exposure level;
+   * reports the products and SCA checks it touched when asked.
+   */
+  const account = (i: number, t: Traits, touched?: Set<number>, touchedSca?: number[]): void => {
+    const d = state.devices[i];
     const high = d.machine.deviceValue === 'High';
     let count = 0;
     let maxSev = 0;
     let exploit = false;
-    forEachInstalled(base, t, OS_PROFILES[t.profileIdx], g.patchIdx, (pi, v) => {
+    forEachInstalled(base, t, OS_PROFILES[state.profileIdx[i]], state.patchIdx[i], (pi, v) => {
       hist[pi][v]++;
       if (high) histHigh[pi][v]++;
+      touched?.add(pi);
       count += catalogue.countAbove[pi][v];
       if (catalogue.maxSevAbove[pi][v] > maxSev) maxSev = catalogue.maxSevAbove[pi][v];
       if (catalogue.exploitAbove[pi][v]) exploit = true;
@@ -155,12 +151,23 @@ export function generateTenant(opts: GenerateOptions): TenantData {
       const scaKey = base.key(Stream.recommendation, i);
       for (const k of SCA_BY_FAMILY[t.family]) {
         scaCounts[k].applicable++;
+        touchedSca?.push(k);
         if (failsSca(base, t, SCA[k], scaKey)) {
           scaCounts[k].failing++;
           if (high) scaCounts[k].failingHigh++;
         }
       }
     }
+  };
+
+  for (let i = 0; i < n; i++) {
+    const g = generateDevice(ctx, i, state.alloc);
+    const d = g.record;
+    const t = g.traits;
+    storeDevice(state, g);
+
+    // inventory → exposure
+    account(i, t);
 
     // alerts and scenarios
     const v: DeviceView = { ctx, device: d, t };
@@ -208,7 +215,8 @@ export function generateTenant(opts: GenerateOptions): TenantData {
     publicExploit: false,
     activeAlert: false,
   }));
-  for (const p of PRODUCTS) {
+  /** (Re)computes product `p`'s exposure and its CVEs' exposed counts from the install histograms. */
+  const computeProduct = (p: ProductDef): void => {
     const h = hist[p.index];
     const hh = histHigh[p.index];
     const e = exposure[p.index];
@@ -219,6 +227,9 @@ export function generateTenant(opts: GenerateOptions): TenantData {
       prefixHigh[v + 1] = prefixHigh[v] + hh[v];
     }
     e.installed = prefix[h.length];
+    e.weaknesses = 0;
+    e.maxCvss = 0;
+    e.publicExploit = false;
     let maxFixed = 0;
     let cvssSum = 0;
     for (const c of catalogue.byProduct[p.index]) {
@@ -236,18 +247,19 @@ export function generateTenant(opts: GenerateOptions): TenantData {
     e.exposedHigh = prefixHigh[Math.min(maxFixed, h.length)];
     e.meanCvss = e.weaknesses > 0 ? cvssSum / e.weaknesses : 0;
     e.activeAlert = e.publicExploit && unit(base.hash(Stream.catalogue, p.index)) < 0.15;
-  }
-  const vulnerabilities: Vulnerability[] = catalogue.cves
-    .map((c) => toWire(c, exposedByCve[c.idx], now))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const software: Software[] = [];
-  for (const p of PRODUCTS) {
+  };
+  for (const p of PRODUCTS) computeProduct(p);
+  const vulnByIdx: Vulnerability[] = [];
+  for (const c of catalogue.cves) vulnByIdx[c.idx] = toWire(c, exposedByCve[c.idx], now);
+  const vulnerabilities: Vulnerability[] = [...vulnByIdx].sort((a, b) =>
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
+  const softwareEntry = (p: ProductDef, devices: number): Software => {
     const e = exposure[p.index];
-    if (e.installed === 0) continue;
     let impact = 0;
     for (const c of catalogue.byProduct[p.index])
       impact += exposedByCve[c.idx] * c.cvss * (c.publicExploit ? 1.5 : 1);
-    software.push({
+    return {
       id: p.id,
       name: p.name,
       vendor: p.vendor,
@@ -255,11 +267,48 @@ export function generateTenant(opts: GenerateOptions): TenantData {
       publicExploit: e.publicExploit,
       activeAlert: e.activeAlert,
       exposedMachines: e.exposed,
-      impactScore: n > 0 ? impact / (n * 25) : 0,
-    });
-  }
+      impactScore: devices > 0 ? impact / (devices * 25) : 0,
+    };
+  };
+  const software: Software[] = [];
+  for (const p of PRODUCTS) if (exposure[p.index].installed > 0) software.push(softwareEntry(p, n));
   const recommendations = buildRecommendations(base, exposure, scaCounts, n);
   const vaIds = new Set(recommendations.filter((r) => r.id.startsWith('va-')).map((r) => r.id));
+  const recById = new Map<string, Recommendation>(recommendations.map((r) => [r.id, r]));
+
+  /** After device additions: product `p`'s counters on the wire objects, from the grown histograms. */
+  const refreshProduct = (p: ProductDef, atMs: number): void => {
+    computeProduct(p);
+    const e = exposure[p.index];
+    for (const c of catalogue.byProduct[p.index]) {
+      const w = vulnByIdx[c.idx];
+      const x = exposedByCve[c.idx];
+      if (w.exposedMachines === 0 && x > 0) w.firstDetected = isoSec(atMs);
+      w.exposedMachines = x;
+    }
+    const devices = state.devices.length;
+    const entry = softwareEntry(p, devices);
+    const at = software.findIndex((s) => (PRODUCT_BY_ID.get(s.id)?.index ?? -1) >= p.index);
+    if (at >= 0 && software[at].id === p.id) Object.assign(software[at], entry);
+    else software.splice(at < 0 ? software.length : at, 0, entry);
+    const r = recById.get(`va-_-${p.vendor}-_-${p.name}`);
+    if (r) {
+      r.weaknesses = e.weaknesses;
+      r.totalMachineCount = e.installed;
+      r.exposedMachinesCount = e.exposed;
+      r.exposedCriticalDevices = e.exposedHigh;
+      r.exposureImpact = vaExposureImpact(e, devices);
+    }
+  };
+  const refreshSca = (k: number): void => {
+    const r = recById.get(`sca-_-scid-${SCA[k].scid}`);
+    const c = scaCounts[k];
+    if (!r) return;
+    r.totalMachineCount = c.applicable;
+    r.exposedMachinesCount = c.failing;
+    r.exposedCriticalDevices = c.failingHigh;
+    r.exposureImpact = scaExposureImpact(c, SCA[k]);
+  };
 
   // scores
   const total = Math.max(1, n);
@@ -309,6 +358,13 @@ export function generateTenant(opts: GenerateOptions): TenantData {
       if (t.nonOnboarded) return;
       const s = summarize(catalogue, softwareOf(index));
       state.devices[index].machine.exposureLevel = exposureLevel(s.count, s.maxSev, s.exploit);
+    },
+    onDeviceAdded(index: number, atMs: number): void {
+      const touched = new Set<number>();
+      const touchedSca: number[] = [];
+      account(index, traitsOf(state, index), touched, touchedSca);
+      for (const pi of touched) refreshProduct(PRODUCTS[pi], atMs);
+      for (const k of touchedSca) refreshSca(k);
     },
   };
 

@@ -243,6 +243,7 @@ export const Stream = {
   score: 0x0011,
   name: 0x0012,
   evidence: 0x0013,
+  onboard: 0x0014,
 } as const;
 
 /** The tenant seed expanded to four words; hands out independent streams. */

@@ -362,6 +362,18 @@ export interface ProductExposure {
   activeAlert: boolean;
 }
 
+/** `exposureImpact` of a product's `va-` recommendation. */
+export function vaExposureImpact(e: ProductExposure, totalDevices: number): number {
+  return (
+    Math.round(((e.exposed / Math.max(1, totalDevices)) * e.meanCvss * 1.7 + 0.01) * 100000000) / 100000000
+  );
+}
+
+/** `exposureImpact` of a configuration (`sca-`) recommendation. */
+export function scaExposureImpact(c: { applicable: number; failing: number }, s: ScaDef): number {
+  return Math.round((c.failing / Math.max(1, c.applicable)) * s.impact * 0.4 * 1000000) / 1000000;
+}
+
 /** Number of `va-` recommendations generated (most exposed products first). */
 export const VA_COUNT = 70;
 
@@ -404,9 +416,7 @@ export function buildRecommendations(
       remediationType: eol ? 'Upgrade' : 'Update',
       status: rng.chance(0.05) ? 'Exception' : 'Active',
       configScoreImpact: 0,
-      exposureImpact:
-        Math.round(((e.exposed / Math.max(1, totalDevices)) * e.meanCvss * 1.7 + 0.01) * 100000000) /
-        100000000,
+      exposureImpact: vaExposureImpact(e, totalDevices),
       totalMachineCount: e.installed,
       exposedMachinesCount: e.exposed,
       nonProductivityImpactedAssets: 0,
@@ -435,8 +445,7 @@ export function buildRecommendations(
       remediationType: 'ConfigurationChange',
       status: 'Active',
       configScoreImpact: Math.round(s.impact * 100) / 100,
-      exposureImpact:
-        Math.round((c.failing / Math.max(1, c.applicable)) * s.impact * 0.4 * 1000000) / 1000000,
+      exposureImpact: scaExposureImpact(c, s),
       totalMachineCount: c.applicable,
       exposedMachinesCount: c.failing,
       nonProductivityImpactedAssets: 0,

@@ -2,7 +2,7 @@
 import type { Alert } from '@mde-bridge/client/models';
 import type { Activity } from './activity.js';
 import type { Ctx } from './context.js';
-import { type Traits, traits } from './devices.js';
+import { type GeneratedDevice, isMobile, type Traits, traits } from './devices.js';
 import type { IpAllocator } from './ip.js';
 import { OS_PROFILES, type OsProfile } from './os.js';
 import type { DeviceRecord } from './types.js';
@@ -10,6 +10,14 @@ import type { DeviceRecord } from './types.js';
 export interface TenantState {
   ctx: Ctx;
   devices: DeviceRecord[];
+  /**
+   * Number of devices made by `generateTenant`; devices from this index on were added by `evolve`
+   * (onboarded or re-imaged) and their traits are kept in `addedTraits` (index − generated).
+   */
+  generated: number;
+  addedTraits: Traits[];
+  // The per-device typed arrays below may be longer than `devices` (capacity for devices `evolve` adds;
+  // see `storeDevice`): entries past `devices.length` mean nothing.
   /** Current OS profile (index into OS_PROFILES) per device; evolve applies feature updates here. */
   profileIdx: Uint8Array;
   /** Current OS patch level (index into the profile's patch list) per device. */
@@ -45,14 +53,80 @@ export const FLAG_OLD = 1;
 export const FLAG_MOBILE = 2;
 export const FLAG_STATIC_IP = 4;
 export const FLAG_NOT_ONBOARDED = 8;
+/** Record of a machine re-imaged during evolution: never reports again, goes Inactive when stale. */
+export const FLAG_RETIRED = 16;
+
+/** The static FLAG_* bits of a device with traits `t`. */
+export function flagsFor(t: Traits): number {
+  return (
+    (t.old ? FLAG_OLD : 0) |
+    (isMobile(t.family) ? FLAG_MOBILE : 0) |
+    (t.family === 'windowsServer' || t.family === 'linux' ? FLAG_STATIC_IP : 0) |
+    (t.nonOnboarded ? FLAG_NOT_ONBOARDED : 0)
+  );
+}
+
+/** Stores device `g` at index `g.record.index` (= devices.length) and fills its per-device slots. */
+export function storeDevice(state: TenantState, g: GeneratedDevice): void {
+  const i = g.record.index;
+  if (i !== state.devices.length) throw new Error(`device ${i} stored at position ${state.devices.length}`);
+  if (i >= state.flags.length) grow(state, i + 1);
+  const t = g.traits;
+  state.devices.push(g.record);
+  state.profileIdx[i] = t.profileIdx;
+  state.patchIdx[i] = g.patchIdx;
+  state.flags[i] = flagsFor(t);
+  state.phase[i] = t.phase;
+  state.lastSeenMs[i] = g.lastSeenMs;
+}
+
+/**
+ * Appends a device made after generation (evolve: onboarding, re-image). Its traits are remembered (they
+ * are not a function of the index alone) and the lazy lookup indexes follow.
+ */
+export function appendDevice(state: TenantState, g: GeneratedDevice): void {
+  const i = g.record.index;
+  if (i < state.generated) throw new Error(`device ${i} is a generated device`);
+  storeDevice(state, g);
+  state.addedTraits[i - state.generated] = g.traits;
+  const d = g.record;
+  state.deviceByIdCache?.set(d.machine.id, d);
+  const byName = state.devicesByNameCache;
+  if (byName) {
+    const k = d.machine.computerDnsName.toLowerCase();
+    const list = byName.get(k);
+    if (list) list.push(d);
+    else byName.set(k, [d]);
+  }
+}
+
+/** Grows the per-device typed arrays to hold at least `size` devices (amortised: +25 %). */
+function grow(state: TenantState, size: number): void {
+  const cap = Math.max(size, Math.ceil(state.flags.length * 1.25) + 16);
+  const u8 = (a: Uint8Array): Uint8Array => {
+    const b = new Uint8Array(cap);
+    b.set(a);
+    return b;
+  };
+  state.profileIdx = u8(state.profileIdx);
+  state.patchIdx = u8(state.patchIdx);
+  state.flags = u8(state.flags);
+  state.phase = u8(state.phase);
+  const seen = new Float64Array(cap);
+  seen.set(state.lastSeenMs);
+  state.lastSeenMs = seen;
+}
 
 export function profileOf(state: TenantState, index: number): OsProfile {
   return OS_PROFILES[state.profileIdx[index]];
 }
 
-/** Traits of a device (recomputed; cheap). */
+/** Traits of a device (recomputed for generated devices; cheap). */
 export function traitsOf(state: TenantState, index: number): Traits {
-  return traits(state.ctx.base, index);
+  if (index < state.generated) return traits(state.ctx.base, index);
+  const t = state.addedTraits[index - state.generated];
+  if (!t) throw new Error(`no device ${index}`);
+  return { ...t };
 }
 
 /** Device by machine id (index built lazily: generation does not pay for it). */
@@ -79,6 +153,7 @@ export function addInjected(state: TenantState, index: number, a: Activity): voi
 export function devicesByName(state: TenantState, name: string): DeviceRecord[] {
   let map = state.devicesByNameCache;
   if (!map) {
+    // appendDevice keeps a built index up to date
     map = new Map();
     for (const d of state.devices) {
       const k = d.machine.computerDnsName.toLowerCase();

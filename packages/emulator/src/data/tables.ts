@@ -24,11 +24,12 @@ import {
   hasTelemetry,
   hourActivity,
   hourUp,
+  reportWindow,
   TELEMETRY_DAYS,
   telemetryWindow,
   upHours,
 } from './telemetry.js';
-import { DAY, HOUR, MINUTE } from './time.js';
+import { DAY, HOUR, MINUTE, parseMs } from './time.js';
 import type { DeviceRecord, DeviceVulnerability } from './types.js';
 import type { CveDef } from './vulnerabilities.js';
 
@@ -254,20 +255,31 @@ function osVersionShort(d: DeviceRecord, profileKey: string): string {
   return m.osVersion ?? m.version;
 }
 
-/** Report times of DeviceInfo/DeviceNetworkInfo in [lo, hi]: hourly while up (mobile: daily). */
-function* reportTimes(state: TenantState, t: Traits, lo: number, hi: number): Iterable<number> {
+/**
+ * Report times of DeviceInfo/DeviceNetworkInfo in [lo, hi]: one at onboarding (90 s after firstSeen), then
+ * hourly while up (mobile: daily).
+ */
+function* reportTimes(
+  state: TenantState,
+  t: Traits,
+  d: DeviceRecord,
+  lo: number,
+  hi: number,
+): Iterable<number> {
+  const first = parseMs(d.machine.firstSeen) + 90_000;
+  if (first >= lo && first <= hi) yield first;
   const offset = ((t.index * 37) % 55) * MINUTE + 90_000;
   if (isMobile(t.family)) {
     for (let day = Math.floor(lo / DAY); day <= Math.floor(hi / DAY); day++) {
       const at = day * DAY + ((t.index * 7) % 20) * HOUR + offset;
-      if (at >= lo && at <= hi) yield at;
+      if (at >= lo && at <= hi && at > first) yield at;
     }
     return;
   }
   for (let hour = Math.floor(lo / HOUR); hour <= Math.floor(hi / HOUR); hour++) {
     if (!hourUp(state.ctx, t, hour)) continue;
     const at = hour * HOUR + offset;
-    if (at >= lo && at <= hi) yield at;
+    if (at >= lo && at <= hi && at > first) yield at;
   }
 }
 
@@ -284,7 +296,7 @@ function deviceInfoTable(deps: TableDeps, clock: () => number): TableSource {
       for (const d of devicesFor(state, hints)) {
         const t = traitsOf(state, d.index);
         if (t.nonOnboarded) continue;
-        const [ws, we] = telemetryWindow(d, now);
+        const [ws, we] = reportWindow(d, now);
         const lo = Math.max(from, ws);
         const hi = Math.min(to, we);
         if (lo > hi) continue;
@@ -339,7 +351,7 @@ function deviceInfoTable(deps: TableDeps, clock: () => number): TableSource {
           ConnectivityType: state.ctx.base.unit(Stream.name, t.index, 41) < 0.6 ? 'Streamlined' : 'Standard',
           HostDeviceId: null,
         };
-        for (const at of reportTimes(state, t, lo, hi)) {
+        for (const at of reportTimes(state, t, d, lo, hi)) {
           constant.Timestamp = new Date(at);
           constant.ReportId = Math.floor(at / 1000);
           yield fill(columns, constant);
@@ -371,7 +383,7 @@ function deviceNetworkInfoTable(deps: TableDeps, clock: () => number): TableSour
       for (const d of devicesFor(state, hints)) {
         const t = traitsOf(state, d.index);
         if (t.nonOnboarded || isMobile(t.family)) continue;
-        const [ws, we] = telemetryWindow(d, now);
+        const [ws, we] = reportWindow(d, now);
         const lo = Math.max(from, ws);
         const hi = Math.min(to, we);
         if (lo > hi) continue;
@@ -397,7 +409,7 @@ function deviceNetworkInfoTable(deps: TableDeps, clock: () => number): TableSour
               },
         ]);
         const adapterName = t.family === 'linux' ? 'eth0' : t.family === 'macos' ? 'en0' : 'Ethernet';
-        for (const at of reportTimes(state, t, lo, hi)) {
+        for (const at of reportTimes(state, t, d, lo, hi)) {
           const ip = ipAt(d, at);
           if (!ip) continue;
           const gw = `${ip.slice(0, ip.lastIndexOf('.'))}.1`;

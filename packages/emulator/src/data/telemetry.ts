@@ -75,6 +75,17 @@ export function telemetryWindow(d: DeviceRecord, nowMs: number): [number, number
   return [start, end];
 }
 
+/**
+ * [start, end] of the device's inventory reports (DeviceInfo, DeviceNetworkInfo), given the clock: unlike
+ * the event telemetry (whole days of sessions) they start at firstSeen, so a device onboarded at 15:00
+ * is in DeviceInfo the same day.
+ */
+export function reportWindow(d: DeviceRecord, nowMs: number): [number, number] {
+  const first = parseMs(d.machine.firstSeen);
+  const end = d.online ? nowMs : Math.min(nowMs, parseMs(d.machine.lastSeen));
+  return [Math.max(first, nowMs - TELEMETRY_DAYS * DAY), end];
+}
+
 // ---------------------------------------------------------------- sessions
 
 export interface Session {

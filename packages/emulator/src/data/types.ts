@@ -12,7 +12,7 @@ import type { TableSource } from '../hunting/types.js';
 export type OsFamily = 'windows' | 'windowsServer' | 'macos' | 'linux' | 'ios' | 'android';
 
 export interface DeviceRecord {
-  /** Position in the generator's sequence; stable for the device's life. */
+  /** Position in the generator's sequence (= position in `TenantData.devices`); stable for the device's life. */
   readonly index: number;
   /** The wire object served by `/api/machines`. Mutated in place by tags, device value, evolution. */
   machine: Machine;
@@ -105,10 +105,12 @@ export interface TenantData {
   tables(clock: () => number): TableSource[];
   /**
    * Moves the tenant from `fromMs` to `toMs` deterministically: devices report (lastSeen), go stale,
-   * change IP or OS version, alerts are raised and updated. Returns what changed, for stats and tests.
+   * change IP or OS version, devices appear (onboarded, or a re-imaged machine's new record: same DNS
+   * name, new id — appended to `devices`), alerts are raised and updated. Returns what changed, for stats
+   * and tests.
    */
   evolve(
     fromMs: number,
     toMs: number,
-  ): { devicesChanged: number; alertsRaised: number; alertsUpdated: number };
+  ): { devicesChanged: number; devicesAdded: number; alertsRaised: number; alertsUpdated: number };
 }

@@ -338,7 +338,7 @@ export function buildCatalogue(base: SeedBase, nowMs: number): VulnCatalogue {
 
 /**
  * The wire `Vulnerability`. `exposedMachines` = devices with a vulnerable installed version at generation
- * time (exact count from the generation pass; not recomputed when `evolve` patches devices).
+ * time, plus devices `evolve` adds later (not recomputed when `evolve` patches devices).
  */
 export function toWire(c: CveDef, exposedMachines: number, nowMs: number): Vulnerability {
   const firstDetected =

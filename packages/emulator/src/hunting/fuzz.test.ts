@@ -263,7 +263,7 @@ describe('fuzz: every query either answers or fails with a 400 DefenderError', (
         } else unexpected.push(`${JSON.stringify(q)} -> ${String(err)}`);
       }
       const took = performance.now() - started;
-      if (took > 2000) unexpected.push(`${JSON.stringify(q)} took ${Math.round(took)} ms`);
+      if (took > 10_000) unexpected.push(`${JSON.stringify(q)} took ${Math.round(took)} ms`);
     }
     if (process.env.FUZZ_VERBOSE) console.log({ ok, rejected });
     expect(unexpected).toEqual([]);

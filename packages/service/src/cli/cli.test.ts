@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { startEmulator } from '@mde-bridge/emulator';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
 
@@ -72,5 +73,86 @@ describe('mde-bridge CLI', () => {
     }
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
+  });
+});
+
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c;
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c;
+  });
+  return once(child, 'exit').then(([code]) => ({ code: code as number, stdout, stderr }));
+}
+
+describe('mde-bridge test-connection', () => {
+  it('checks an emulated tenant step by step (--json), and fails with exit 1 on a wrong secret', async () => {
+    const emu = await startEmulator({ devices: 5, clock: 'manual', log: () => {} });
+    try {
+      const args = [
+        'test-connection',
+        '--tenant-id',
+        emu.tenantId,
+        '--client-id',
+        emu.demoApp.clientId,
+        '--client-secret-env',
+        'MDE_TEST_SECRET',
+        '--api-url',
+        emu.apiUrl,
+        '--login-url',
+        emu.loginUrl,
+        '--graph-url',
+        emu.graphUrl,
+      ];
+      const ok = await run([...args, '--json'], { MDE_TEST_SECRET: emu.demoApp.clientSecret });
+      expect(ok.code, ok.stderr).toBe(0);
+      const report = JSON.parse(ok.stdout);
+      expect(report.ok).toBe(true);
+      expect(report.steps.map((s: { name: string }) => s.name)).toContain('token');
+      expect(report.features.isolate.enabled).toBe(true);
+      expect(ok.stdout).not.toContain(emu.demoApp.clientSecret);
+      const human = await run(args, { MDE_TEST_SECRET: 'wrong-secret' });
+      expect(human.code).toBe(1);
+      expect(human.stdout).toContain('Connection FAILED');
+      expect(human.stdout).toContain('client secret');
+      expect(human.stdout + human.stderr).not.toContain('wrong-secret');
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('refuses a secret given as a flag value, and names a missing environment variable', async () => {
+    const plain = await run([
+      'test-connection',
+      '--tenant-id',
+      't',
+      '--client-id',
+      'c',
+      '--client-secret',
+      's3cret',
+    ]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('shell history');
+    const unset = await run([
+      'test-connection',
+      '--tenant-id',
+      't',
+      '--client-id',
+      'c',
+      '--client-secret-env',
+      'NOPE_NOT_SET',
+    ]);
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain('NOPE_NOT_SET');
   });
 });

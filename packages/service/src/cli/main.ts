@@ -1,12 +1,14 @@
 import { emulator, emulatorUsage } from './commands/emulator.js';
 import { start } from './commands/start.js';
+import { testConnection, testConnectionUsage } from './commands/test-connection.js';
 import { exitCodeFor, UsageError } from './errors.js';
 
 const usage = `Usage: mde-bridge <command> [options]
 
 Commands:
-  start       run mde-bridge (for now: the emulated demo tenant)
-  emulator    run a standalone Defender for Endpoint emulator
+  start            run mde-bridge (for now: the emulated demo tenant)
+  emulator         run a standalone Defender for Endpoint emulator
+  test-connection  check a tenant's credentials, permissions and licence
 
 Run 'mde-bridge <command> --help' for a command's options.
 `;
@@ -14,6 +16,7 @@ Run 'mde-bridge <command> --help' for a command's options.
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   start: { run: start, help: 'Usage: mde-bridge start [--json]\n' },
   emulator: { run: emulator, help: emulatorUsage },
+  'test-connection': { run: testConnection, help: testConnectionUsage },
 };
 
 /** Runs one CLI invocation and returns its exit code; errors go to stderr without a stack trace. */
