@@ -151,10 +151,14 @@ describe('retryPolicy', () => {
   it('retries a timed-out GET but never a timed-out POST (it may have been carried out)', async () => {
     const timedOut = new RequestTimedOut('listMachines: no answer');
     const get = scripted(timedOut, pipelineResponse(200));
-    expect((await retryPolicy({ timer: new FakeTimer(), random: () => 0 }).send(request(), get)).status).toBe(200);
+    expect((await retryPolicy({ timer: new FakeTimer(), random: () => 0 }).send(request(), get)).status).toBe(
+      200,
+    );
     expect(get.calls).toBe(2);
     const post = scripted(timedOut, pipelineResponse(200));
-    await expect(retryPolicy({ timer: new FakeTimer() }).send(request({ method: 'POST' }), post)).rejects.toBe(timedOut);
+    await expect(
+      retryPolicy({ timer: new FakeTimer() }).send(request({ method: 'POST' }), post),
+    ).rejects.toBe(timedOut);
     expect(post.calls).toBe(1);
   });
 
