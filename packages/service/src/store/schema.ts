@@ -1,0 +1,169 @@
+/**
+ * Table interfaces (kysely). Every table is keyed by `tenant` (the bridge's tenant row id), so one bridge
+ * holds many Defender tenants. Portable types only: text, integer (booleans are 0/1), real; times are
+ * ISO-8601 UTC strings normalised to milliseconds (`2024-01-02T03:04:05.678Z`) so they sort as text on
+ * both engines; JSON is text.
+ */
+import type { Generated } from 'kysely';
+
+export interface TenantTable {
+  id: string;
+  name: string;
+  tenant_id: string;
+  client_id: string;
+  cloud: string;
+  api_url: string | null;
+  login_url: string | null;
+  graph_url: string | null;
+  proxy: string | null;
+  credential_kind: 'secret' | 'certificate';
+  /** AES-256-GCM envelope of the client secret or the certificate's private key (never plain). */
+  credential_ciphertext: string;
+  /** Public certificate (PEM) when credential_kind is 'certificate'. */
+  certificate_pem: string | null;
+  enabled: Generated<number>;
+  /** 1 for the emulated demo tenant `mde-bridge start` adds. */
+  is_demo: Generated<number>;
+  /** JSON: schedules, page sizes, timeouts (the "advanced" settings). */
+  settings: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeviceTable {
+  tenant: string;
+  id: string;
+  computer_dns_name: string;
+  /** lower(computer_dns_name), for matching and duplicate resolution. */
+  dns_name: string;
+  os_platform: string | null;
+  os_version: string | null;
+  version: string | null;
+  os_build: number | null;
+  health_status: string | null;
+  onboarding_status: string | null;
+  risk_score: string | null;
+  exposure_level: string | null;
+  device_value: string | null;
+  rbac_group_id: number | null;
+  rbac_group_name: string | null;
+  last_ip_address: string | null;
+  last_external_ip_address: string | null;
+  aad_device_id: string | null;
+  first_seen: string | null;
+  last_seen: string | null;
+  is_potential_duplication: number;
+  merged_into_machine_id: string | null;
+  machine_tags: string;
+  /** 1 for the record that represents its DNS name (re-imaged duplicates resolved). */
+  is_primary: number;
+  /** The whole Machine as Defender sent it (JSON). */
+  raw: string;
+  /** Tombstone: set when a complete listing no longer contains the device. */
+  removed_at: string | null;
+  synced_at: string;
+}
+
+export interface DeviceIpTable {
+  tenant: string;
+  device_id: string;
+  ip: string;
+  /** First and last time a sync saw the device with this IP (observation window, not lease). */
+  first_seen_at: string;
+  last_seen_at: string;
+}
+
+export interface AlertTable {
+  tenant: string;
+  id: string;
+  machine_id: string | null;
+  title: string | null;
+  severity: string | null;
+  status: string | null;
+  category: string | null;
+  detection_source: string | null;
+  alert_creation_time: string | null;
+  last_update_time: string;
+  resolved_time: string | null;
+  /** The whole Alert with its evidence (JSON). */
+  raw: string;
+  first_synced_at: string;
+  synced_at: string;
+  /** How many distinct `lastUpdateTime` versions the bridge has seen. */
+  versions: Generated<number>;
+}
+
+export interface MachineActionTable {
+  tenant: string;
+  id: string;
+  machine_id: string | null;
+  type: string;
+  status: string;
+  requestor: string | null;
+  requestor_comment: string | null;
+  scope: string | null;
+  creation_time: string;
+  last_update_time: string;
+  raw: string;
+  synced_at: string;
+}
+
+export type IsolationStateName =
+  | 'isolated'
+  | 'isolating'
+  | 'releasing'
+  | 'not_isolated'
+  | 'failed'
+  | 'unknown';
+
+export interface IsolationStateTable {
+  tenant: string;
+  machine_id: string;
+  state: IsolationStateName;
+  action_id: string | null;
+  action_type: string | null;
+  requestor: string | null;
+  changed_at: string | null;
+  updated_at: string;
+}
+
+export interface SyncCursorTable {
+  tenant: string;
+  resource: string;
+  cursor: string;
+  updated_at: string;
+}
+
+export interface SyncRunTable {
+  id: Generated<number>;
+  tenant: string;
+  resource: string;
+  mode: 'full' | 'delta';
+  status: 'running' | 'succeeded' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  fetched: Generated<number>;
+  upserted: Generated<number>;
+  removed: Generated<number>;
+  api_calls: Generated<number>;
+  throttled_ms: Generated<number>;
+  error: string | null;
+}
+
+export interface Database {
+  tenants: TenantTable;
+  devices: DeviceTable;
+  device_ips: DeviceIpTable;
+  alerts: AlertTable;
+  machine_actions: MachineActionTable;
+  isolation_states: IsolationStateTable;
+  sync_cursors: SyncCursorTable;
+  sync_runs: SyncRunTable;
+}
+
+/** Normalises any Defender timestamp (1–7 fraction digits) to a fixed-width, sortable ISO string. */
+export function isoMs(value: string | number | Date | null | undefined): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}

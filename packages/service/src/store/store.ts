@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import {
+  Kysely,
+  type Migration,
+  type MigrationResultSet,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+} from 'kysely';
+import pg from 'pg';
+import * as initial from './migrations/20261122T200000-initial.js';
+import type { Database } from './schema.js';
+
+/** Engine differences as capability flags (STYLE.md 9), not `if (sqlite)` scattered through queries. */
+export interface StoreCapabilities {
+  engine: 'sqlite' | 'postgres';
+  /** COPY FROM STDIN for bulk loads (PostgreSQL). */
+  copy: boolean;
+}
+
+export interface Store {
+  db: Kysely<Database>;
+  caps: StoreCapabilities;
+  /** The URL it was opened with, password removed (safe to print). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export class StoreUrlError extends Error {
+  override name = 'StoreUrlError';
+}
+
+/** Timestamp-named migrations, in order. A new one is a new file and a new line here. */
+export const migrations: Record<string, Migration> = {
+  '20261122T200000-initial': initial,
+};
+
+/**
+ * Opens the store named by a URL: `sqlite:./data/mde-bridge.db`, `sqlite::memory:`, or
+ * `postgres://user@host:5432/db` (optionally `?schema=name`). Chosen once, at the composition root.
+ */
+export function openStore(url: string): Store {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (file === '')
+      throw new StoreUrlError(`'${url}' names no database file (e.g. sqlite:./data/mde-bridge.db)`);
+    if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+    const database = new SQLite(file === ':memory:' ? ':memory:' : resolve(file));
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    return {
+      db,
+      caps: { engine: 'sqlite', copy: false },
+      location: `sqlite:${file}`,
+      close: () => db.destroy(),
+    };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new StoreUrlError(
+        `'${redact(url)}' is not a valid PostgreSQL URL (postgres://user@host:5432/database)`,
+      );
+    }
+    if (!parsed.hostname || parsed.pathname.length <= 1) {
+      throw new StoreUrlError(
+        `'${redact(url)}' needs a host and a database name (postgres://user@host:5432/database)`,
+      );
+    }
+    const schema = parsed.searchParams.get('schema');
+    if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new StoreUrlError(`schema '${schema}' must be a lower-case SQL identifier`);
+    }
+    parsed.searchParams.delete('schema');
+    const pool = new pg.Pool({
+      connectionString: parsed.href,
+      max: 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, caps: { engine: 'postgres', copy: true }, location: redact(url), close: () => db.destroy() };
+  }
+  throw new StoreUrlError(
+    `'${redact(url)}' is not a store URL: use sqlite:PATH or postgres://user@host:5432/database`,
+  );
+}
+
+/** Runs pending migrations; refuses a database migrated by a newer mde-bridge. */
+export async function migrate(store: Store): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
+  return migrator.migrateToLatest();
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
