@@ -1,5 +1,9 @@
 import { emulator, emulatorUsage } from './commands/emulator.js';
+import { migrate, migrateUsage } from './commands/migrate.js';
 import { start } from './commands/start.js';
+import { status, statusUsage } from './commands/status.js';
+import { sync, syncUsage } from './commands/sync.js';
+import { tenant, tenantUsage } from './commands/tenant.js';
 import { testConnection, testConnectionUsage } from './commands/test-connection.js';
 import { exitCodeFor, UsageError } from './errors.js';
 
@@ -8,7 +12,11 @@ const usage = `Usage: mde-bridge <command> [options]
 Commands:
   start            run mde-bridge (for now: the emulated demo tenant)
   emulator         run a standalone Defender for Endpoint emulator
+  tenant           add, list, show, remove, disable or enable a Defender tenant
   test-connection  check a tenant's credentials, permissions and licence
+  migrate          bring the store's schema up to date
+  sync             copy a tenant's devices, alerts and machine actions into the store
+  status           what the store holds per tenant and how its last syncs went
 
 Run 'mde-bridge <command> --help' for a command's options.
 `;
@@ -16,7 +24,11 @@ Run 'mde-bridge <command> --help' for a command's options.
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   start: { run: start, help: 'Usage: mde-bridge start [--json]\n' },
   emulator: { run: emulator, help: emulatorUsage },
+  tenant: { run: tenant, help: tenantUsage },
   'test-connection': { run: testConnection, help: testConnectionUsage },
+  migrate: { run: migrate, help: migrateUsage },
+  sync: { run: (argv) => sync(argv), help: syncUsage },
+  status: { run: (argv) => status(argv), help: statusUsage },
 };
 
 /** Runs one CLI invocation and returns its exit code; errors go to stderr without a stack trace. */

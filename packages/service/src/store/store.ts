@@ -8,6 +8,7 @@ import {
   Migrator,
   PostgresDialect,
   SqliteDialect,
+  sql,
 } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/20261122T200000-initial.js';
@@ -94,7 +95,17 @@ export function openStore(url: string): Store {
 
 /** Runs pending migrations; refuses a database migrated by a newer mde-bridge. */
 export async function migrate(store: Store): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
+  // kysely's Migrator looks for its own tables in *every* PostgreSQL schema unless told which one, so a
+  // second deployment (or test) in another schema would skip creating them and then fail to find them.
+  const migrationTableSchema =
+    store.caps.engine === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   return migrator.migrateToLatest();
 }
 

@@ -1,121 +1,86 @@
-import { readFileSync } from 'node:fs';
 import {
   type ConnectionReport,
-  cloudNames,
   DefenderClient,
   type DefenderClientOptions,
   testConnection as runTest,
 } from '@mde-bridge/client';
+import { openMigratedStore, storeUrl } from '../../config/settings.js';
+import { openTenantClient } from '../../tenants/tenant-client.js';
 import { parseFlags } from '../args.js';
+import {
+  type ConnectionSettings,
+  connectionFlagOptions,
+  connectionFlagsUsage,
+  connectionSettings,
+  hasConnectionFlags,
+  refuseSecretFlag,
+} from '../credential-flags.js';
 import { UsageError } from '../errors.js';
 
-export const testConnectionUsage = `Usage: mde-bridge test-connection --tenant-id T --client-id C
-         (--client-secret-env VAR | --client-secret-file F | --certificate-file F [--private-key-file K])
-         [--cloud NAME] [--api-url U --login-url U --graph-url U] [--proxy U] [--json]
+export const testConnectionUsage = `Usage: mde-bridge test-connection --tenant NAME [--db URL] [--json]
+       mde-bridge test-connection ${connectionFlagsUsage} [--json]
 
 Checks a Defender tenant's settings step by step without changing anything: DNS, connection (through the
 proxy when set), token, permissions and the features they enable, a licence probe, clock skew, latency.
+--tenant NAME tests a tenant stored with 'mde-bridge tenant add'; the flags test one without storing it.
 A secret is never taken as a flag value: pass the NAME of an environment variable or a file.
 Exit code 0 when every required step passes, 1 otherwise.
 `;
 
+/** Either a stored tenant (by name) or one described entirely by flags. */
+export type TestConnectionTarget = { tenant: string; db?: string } | { settings: ConnectionSettings };
+
 export function parseTestConnectionFlags(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
-): DefenderClientOptions & { json: boolean } {
-  if (argv.some((a) => a === '--client-secret' || a.startsWith('--client-secret='))) {
-    throw new UsageError(
-      '--client-secret is not accepted (the secret would land in shell history); use --client-secret-env VAR or --client-secret-file F',
-    );
-  }
+): { target: TestConnectionTarget; json: boolean } {
+  refuseSecretFlag(argv);
   const { values } = parseFlags(argv, {
+    ...connectionFlagOptions,
     tenant: { type: 'string' },
-    'tenant-id': { type: 'string' },
-    'client-id': { type: 'string' },
-    'client-secret-env': { type: 'string' },
-    'client-secret-file': { type: 'string' },
-    'certificate-file': { type: 'string' },
-    'private-key-file': { type: 'string' },
-    cloud: { type: 'string' },
-    'api-url': { type: 'string' },
-    'login-url': { type: 'string' },
-    'graph-url': { type: 'string' },
-    proxy: { type: 'string' },
+    db: { type: 'string' },
     json: { type: 'boolean' },
   });
+  const json = values.json ?? false;
   if (values.tenant !== undefined) {
-    throw new UsageError(
-      '--tenant NAME needs the tenant store, which is not part of mde-bridge yet; give --tenant-id and --client-id with a credential',
-    );
-  }
-  const tenantId = required(values['tenant-id'], '--tenant-id');
-  const clientId = required(values['client-id'], '--client-id');
-  const sources = ['client-secret-env', 'client-secret-file', 'certificate-file'].filter(
-    (k) => values[k as keyof typeof values] !== undefined,
-  );
-  if (sources.length !== 1) {
-    throw new UsageError(
-      'give exactly one credential: --client-secret-env VAR, --client-secret-file F or --certificate-file F',
-    );
-  }
-  let credential: DefenderClientOptions['credential'];
-  if (values['client-secret-env'] !== undefined) {
-    const name = values['client-secret-env'];
-    const secret = env[name];
-    if (!secret)
-      throw new UsageError(`environment variable ${name} (from --client-secret-env) is not set or empty`);
-    credential = { clientSecret: secret };
-  } else if (values['client-secret-file'] !== undefined) {
-    const secret = readText(values['client-secret-file'], '--client-secret-file').trim();
-    if (!secret) throw new UsageError(`${values['client-secret-file']} (from --client-secret-file) is empty`);
-    credential = { clientSecret: secret };
-  } else {
-    const certificatePem = readText(values['certificate-file']!, '--certificate-file');
-    if (!certificatePem.includes('-----BEGIN CERTIFICATE-----')) {
+    if (hasConnectionFlags(values)) {
       throw new UsageError(
-        `${values['certificate-file']} (from --certificate-file) holds no PEM certificate`,
+        '--tenant NAME uses the stored settings; give either --tenant or the connection flags, not both',
       );
     }
-    const privateKeyPem = values['private-key-file']
-      ? readText(values['private-key-file'], '--private-key-file')
-      : undefined;
-    if (!privateKeyPem && !/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(certificatePem)) {
-      throw new UsageError(
-        `${values['certificate-file']} holds no private key; add it to the file or pass --private-key-file`,
-      );
-    }
-    credential = { certificatePem, privateKeyPem };
+    if (values.tenant.trim() === '') throw new UsageError('--tenant needs a tenant name');
+    return { target: { tenant: values.tenant.trim(), db: values.db }, json };
   }
-  const cloud = values.cloud;
-  if (cloud !== undefined && !(cloudNames() as string[]).includes(cloud.toLowerCase())) {
-    throw new UsageError(`--cloud must be one of ${cloudNames().join(', ')} (got '${cloud}')`);
-  }
-  return {
-    tenantId,
-    clientId,
-    credential,
-    cloud: cloud ?? (values['api-url'] && values['login-url'] ? 'custom' : 'commercial'),
-    apiUrl: values['api-url'],
-    loginUrl: values['login-url'],
-    graphUrl: values['graph-url'],
-    proxy: values.proxy,
-    json: values.json ?? false,
-  };
+  if (values.db !== undefined) throw new UsageError('--db goes with --tenant NAME');
+  return { target: { settings: connectionSettings(values, env) }, json };
 }
 
 /** `mde-bridge test-connection`: the checklist, or `{ok, steps, permissions, features}` with --json. */
 export async function testConnection(
   argv: string[],
   out: NodeJS.WritableStream = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const { json, ...options } = parseTestConnectionFlags(argv);
-  let client: DefenderClient;
-  try {
-    client = new DefenderClient({ ...options, maxRetries: 1, totalDeadlineInMs: 30_000 });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
+  const { target, json } = parseTestConnectionFlags(argv, env);
+  const tuning: Partial<DefenderClientOptions> = { maxRetries: 1, totalDeadlineInMs: 30_000 };
+  let report: ConnectionReport;
+  if ('tenant' in target) {
+    const store = await openMigratedStore(storeUrl(target.db, env));
+    try {
+      const { client } = await openTenantClient(store, target.tenant, env, tuning);
+      report = await runTest(client);
+    } finally {
+      await store.close();
+    }
+  } else {
+    let client: DefenderClient;
+    try {
+      client = new DefenderClient({ ...target.settings, ...tuning });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    report = await runTest(client);
   }
-  const report = await runTest(client);
   out.write(json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report));
   return report.ok ? 0 : 1;
 }
@@ -142,19 +107,4 @@ function humanReport(r: ConnectionReport): string {
     ...(features.length ? ['', `  Features: ${features.join('  ')}`] : []),
     '',
   ].join('\n');
-}
-
-function required(value: string | undefined, flag: string): string {
-  if (!value || value.trim() === '') throw new UsageError(`${flag} is required`);
-  return value.trim();
-}
-
-function readText(path: string, flag: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(
-      `cannot read ${path} (from ${flag}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
 }

@@ -1,0 +1,118 @@
+/**
+ * Alerts, exactly once (pitfalls "Alert polling: duplicates and misses"): a cursor on `lastUpdateTime` with
+ * an overlap window, `ge` rather than `gt` (alerts share timestamps), `$skip` paging in `lastUpdateTime asc`
+ * order, de-duplication on (id, lastUpdateTime), and the cursor committed with the page it covers.
+ */
+import type { Alert } from '@mde-bridge/client';
+import { type Insertable, type Kysely, sql } from 'kysely';
+import { type AlertTable, type Database, isoMs } from '../store/schema.js';
+import { walkInChangeOrder } from './change-order-walk.js';
+import { readCursor } from './cursors.js';
+import { type RunCounters, recordRun } from './run-recorder.js';
+import { chunks, type ResourceResult, type SyncContext, shiftIso } from './sync-context.js';
+
+/** Re-read before the cursor: an alert can become visible a little after the time it carries. */
+export const ALERTS_OVERLAP_MS = 5 * 60_000;
+
+export async function syncAlerts(ctx: SyncContext): Promise<ResourceResult> {
+  const startCursor = await readCursor(ctx.store.db, ctx.tenant, 'alerts');
+  const mode = startCursor === undefined || ctx.mode === 'full' ? 'full' : 'delta';
+  return recordRun(ctx, 'alerts', mode, async (run) => {
+    run.created = 0;
+    run.updated = 0;
+    await walkInChangeOrder(ctx, run, {
+      resource: 'alerts',
+      listFrom: (cursor) =>
+        ctx.client.listAlerts({
+          filter: cursor ? `lastUpdateTime ge ${shiftIso(cursor, -ALERTS_OVERLAP_MS)}` : undefined,
+          orderby: 'lastUpdateTime asc',
+          expandEvidence: true,
+        }),
+      startCursor: mode === 'delta' ? startCursor : undefined,
+      changedAt: (a) => changedAt(a),
+      apply: (db, items, counters) => upsertAlerts(db, ctx.tenant, items, counters),
+    });
+  });
+}
+
+function changedAt(a: Alert): string {
+  return isoMs(a.lastUpdateTime) ?? isoMs(a.alertCreationTime) ?? new Date().toISOString();
+}
+
+function alertRow(tenant: string, a: Alert, now: string): Insertable<AlertTable> {
+  return {
+    tenant,
+    id: a.id,
+    machine_id: a.machineId ?? null,
+    title: a.title ?? null,
+    severity: a.severity ?? null,
+    status: a.status ?? null,
+    category: a.category ?? null,
+    detection_source: a.detectionSource ?? null,
+    alert_creation_time: isoMs(a.alertCreationTime),
+    last_update_time: changedAt(a),
+    resolved_time: isoMs(a.resolvedTime),
+    raw: JSON.stringify(a),
+    first_synced_at: now,
+    synced_at: now,
+    versions: 1,
+  };
+}
+
+const REFRESHED = [
+  'machine_id',
+  'title',
+  'severity',
+  'status',
+  'category',
+  'detection_source',
+  'alert_creation_time',
+  'last_update_time',
+  'resolved_time',
+  'raw',
+  'synced_at',
+] as const satisfies readonly (keyof AlertTable)[];
+
+/**
+ * New alerts are inserted, newer versions of stored ones overwrite them (`versions` + 1). A row read again
+ * with the `lastUpdateTime` already stored — the overlap window, a restarted page — is not an update, and
+ * an older one (a stale read) never overwrites a newer one.
+ */
+async function upsertAlerts(db: Kysely<Database>, tenant: string, items: Alert[], run: RunCounters) {
+  const stored = new Map<string, string>();
+  for (const ids of chunks(items.map((a) => a.id))) {
+    const rows = await db
+      .selectFrom('alerts')
+      .select(['id', 'last_update_time'])
+      .where('tenant', '=', tenant)
+      .where('id', 'in', ids)
+      .execute();
+    for (const r of rows) stored.set(r.id, r.last_update_time);
+  }
+  const now = new Date().toISOString();
+  const rows: Insertable<AlertTable>[] = [];
+  for (const a of items) {
+    const known = stored.get(a.id);
+    const row = alertRow(tenant, a, now);
+    if (known === undefined) run.created! += 1;
+    else if (row.last_update_time > known) run.updated! += 1;
+    else continue;
+    rows.push(row);
+  }
+  for (const batch of chunks(rows)) {
+    await db
+      .insertInto('alerts')
+      .values(batch)
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant', 'id'])
+          .doUpdateSet((eb) => ({
+            ...Object.fromEntries(REFRESHED.map((c) => [c, eb.ref(`excluded.${c}`)])),
+            versions: sql`alerts.versions + 1`,
+          }))
+          .where(({ eb, ref }) => eb(ref('excluded.last_update_time'), '>', ref('alerts.last_update_time'))),
+      )
+      .execute();
+  }
+  run.upserted += rows.length;
+}
