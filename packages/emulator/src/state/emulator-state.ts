@@ -43,6 +43,8 @@ export class EmulatorState {
   private indexedDevices = 0;
   private indexedAlerts = 0;
   private evolvedToMs = 0;
+  /** Bumped whenever the generated data changes (evolution, reset): a key for derived caches. */
+  dataVersion = 0;
   private huntingTables: TableSource[] | undefined;
   /** Emulated hunting CPU use, ms per clock hour (spec 7.1: 10 CPU-minutes an hour). */
   huntingCpu = { hour: 0, usedMs: 0 };
@@ -92,6 +94,7 @@ export class EmulatorState {
     this.indexedDevices = 0;
     this.indexedAlerts = 0;
     this.evolvedToMs = nowMs;
+    this.dataVersion++;
     this.huntingTables = undefined;
     this.index();
   }
@@ -102,6 +105,7 @@ export class EmulatorState {
     if (now > this.evolvedToMs) {
       this.data.evolve(this.evolvedToMs, now);
       this.evolvedToMs = now;
+      this.dataVersion++;
       this.index();
     }
     this.actions.progress();
