@@ -15,7 +15,7 @@ Commands:
   tenant           add, list, show, remove, disable or enable a Defender tenant
   test-connection  check a tenant's credentials, permissions and licence
   migrate          bring the store's schema up to date
-  sync             copy a tenant's devices, alerts and machine actions into the store
+  sync             copy a tenant's devices, alerts, actions, vulnerabilities, software, scores into the store
   status           what the store holds per tenant and how its last syncs went
 
 Run 'mde-bridge <command> --help' for a command's options.

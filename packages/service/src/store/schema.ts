@@ -150,6 +150,88 @@ export interface SyncRunTable {
   error: string | null;
 }
 
+export interface VulnerabilityTable {
+  tenant: string;
+  /** CVE id. */
+  id: string;
+  severity: string | null;
+  cvss_v3: number | null;
+  public_exploit: number;
+  exploit_verified: number;
+  exploit_in_kit: number;
+  description: string | null;
+  published_on: string | null;
+  updated_on: string | null;
+  exposed_machines: number;
+  raw: string;
+  synced_at: string;
+}
+
+/** One row of the machinesVulnerabilities export: a CVE on a product version on a device. */
+export interface DeviceVulnerabilityTable {
+  tenant: string;
+  device_id: string;
+  cve_id: string;
+  product_vendor: string;
+  product_name: string;
+  product_version: string;
+  fixing_kb_id: string | null;
+  severity: string | null;
+  /** The sync that last reported the row; a complete export deletes rows of older generations. */
+  sync_generation: number;
+}
+
+export interface SoftwareTable {
+  tenant: string;
+  id: string;
+  name: string;
+  vendor: string;
+  weaknesses: number;
+  public_exploit: number;
+  exposed_machines: number;
+  raw: string;
+  synced_at: string;
+}
+
+export interface RecommendationTable {
+  tenant: string;
+  id: string;
+  name: string | null;
+  product_name: string | null;
+  vendor: string | null;
+  category: string | null;
+  severity_score: number | null;
+  status: string | null;
+  exposed_machines: number;
+  raw: string;
+  synced_at: string;
+}
+
+export type ScoreKind = 'exposure' | 'configuration' | 'exposureByGroup';
+
+export interface ScoreTable {
+  tenant: string;
+  kind: ScoreKind;
+  /** The machine group for `exposureByGroup`; '' for the tenant-wide scores. */
+  group_name: string;
+  score: number;
+  time: string | null;
+  synced_at: string;
+}
+
+export type DeviceHealthState = 'healthy' | 'installation_issue' | 'heartbeat_issue' | 'not_applicable';
+
+export interface DeviceHealthTable {
+  tenant: string;
+  device_id: string;
+  state: DeviceHealthState;
+  health_status: string | null;
+  onboarding_status: string | null;
+  /** When `state` last changed (kept while the state stays the same). */
+  changed_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   devices: DeviceTable;
@@ -159,6 +241,12 @@ export interface Database {
   isolation_states: IsolationStateTable;
   sync_cursors: SyncCursorTable;
   sync_runs: SyncRunTable;
+  vulnerabilities: VulnerabilityTable;
+  device_vulnerabilities: DeviceVulnerabilityTable;
+  software: SoftwareTable;
+  recommendations: RecommendationTable;
+  scores: ScoreTable;
+  device_health: DeviceHealthTable;
 }
 
 /** Normalises any Defender timestamp (1–7 fraction digits) to a fixed-width, sortable ISO string. */

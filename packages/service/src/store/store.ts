@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/20261122T200000-initial.js';
+import * as tvm from './migrations/20261122T210000-tvm.js';
 import type { Database } from './schema.js';
 
 /** Engine differences as capability flags (STYLE.md 9), not `if (sqlite)` scattered through queries. */
@@ -26,6 +27,10 @@ export interface Store {
   caps: StoreCapabilities;
   /** The URL it was opened with, password removed (safe to print). */
   location: string;
+  /** The underlying better-sqlite3 handle (SQLite only): prepared-statement bulk loads. */
+  sqlite?: SQLite.Database;
+  /** The underlying pg pool (PostgreSQL only): a dedicated connection for COPY. */
+  pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -36,6 +41,7 @@ export class StoreUrlError extends Error {
 /** Timestamp-named migrations, in order. A new one is a new file and a new line here. */
 export const migrations: Record<string, Migration> = {
   '20261122T200000-initial': initial,
+  '20261122T210000-tvm': tvm,
 };
 
 /**
@@ -58,6 +64,7 @@ export function openStore(url: string): Store {
       db,
       caps: { engine: 'sqlite', copy: false },
       location: `sqlite:${file}`,
+      sqlite: database,
       close: () => db.destroy(),
     };
   }
@@ -86,7 +93,13 @@ export function openStore(url: string): Store {
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, caps: { engine: 'postgres', copy: true }, location: redact(url), close: () => db.destroy() };
+    return {
+      db,
+      caps: { engine: 'postgres', copy: true },
+      location: redact(url),
+      pgPool: pool,
+      close: () => db.destroy(),
+    };
   }
   throw new StoreUrlError(
     `'${redact(url)}' is not a store URL: use sqlite:PATH or postgres://user@host:5432/database`,

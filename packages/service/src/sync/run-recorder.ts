@@ -25,8 +25,11 @@ export async function recordRun(
   mode: 'full' | 'delta',
   work: (counters: RunCounters) => Promise<void>,
 ): Promise<ResourceResult> {
-  const family = resourceFamily[resource];
-  const waitedMs = () => ctx.client.governor.stats().waits[family]?.totalMs ?? 0;
+  const families = resourceFamily[resource];
+  const waitedMs = () => {
+    const waits = ctx.client.governor.stats().waits;
+    return families.reduce((ms, family) => ms + (waits[family]?.totalMs ?? 0), 0);
+  };
   const started = Date.now();
   const waitedBefore = waitedMs();
   const { id } = await ctx.store.db

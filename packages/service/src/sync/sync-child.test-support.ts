@@ -29,6 +29,11 @@ const client = new DefenderClient({
     return fetch(input, init);
   },
 });
-const result = await syncTenant({ store, tenant: config.tenant, client });
+const result = await syncTenant({
+  store,
+  tenant: config.tenant,
+  client,
+  only: ['machines', 'alerts', 'actions'],
+});
 process.stdout.write(`${JSON.stringify(result)}\n`);
 await store.close();

@@ -43,7 +43,15 @@ describe('mde-bridge sync and status', () => {
     const err = capture();
     expect(await sync(['--tenant', 'emu', '--once', '--json'], out.stream, err.stream, env)).toBe(0);
     const report = JSON.parse(out.text());
-    expect(Object.keys(report)).toEqual(['machines', 'alerts', 'actions']);
+    expect(Object.keys(report)).toEqual([
+      'machines',
+      'alerts',
+      'actions',
+      'vulnerabilities',
+      'software',
+      'scores',
+      'health',
+    ]);
     expect(report.machines).toMatchObject({ fetched: 500, upserted: 500, removed: 0, apiCalls: 1 });
     expect(Object.keys(report.machines)).toEqual(['fetched', 'upserted', 'removed', 'apiCalls', 'ms']);
     expect(err.text()).toBe('');
@@ -66,6 +74,10 @@ describe('mde-bridge sync and status', () => {
       devices: info.counts.devices,
       alerts: info.counts.alerts,
       machineActions: info.counts.machineActions,
+      vulnerabilities: info.counts.vulnerabilities,
+      deviceVulnerabilities: info.counts.deviceVulnerabilities,
+      software: info.counts.software,
+      recommendations: info.counts.recommendations,
     });
     expect(tenants[0].lastRuns.alerts).toMatchObject({ mode: 'delta', status: 'succeeded', apiCalls: 1 });
     expect(tenants[0].lastRuns.machines).toMatchObject({ mode: 'full', status: 'succeeded', fetched: 500 });
@@ -76,7 +88,9 @@ describe('mde-bridge sync and status', () => {
 
   it('refuses an unknown --only resource, naming the valid ones', () => {
     expect(() => parseSyncFlags(['--tenant', 'emu', '--once', '--only', 'machines,vulns'])).toThrow(
-      new UsageError("--only: unknown resource 'vulns'; valid: machines, alerts, actions"),
+      new UsageError(
+        "--only: unknown resource 'vulns'; valid: machines, alerts, actions, vulnerabilities, software, scores, health",
+      ),
     );
     expect(() => parseSyncFlags(['--tenant', 'emu'])).toThrow(/--once/);
     expect(parseSyncFlags(['--tenant', 'emu', '--once', '--only', 'alerts,actions', '--full'])).toMatchObject(

@@ -1,15 +1,31 @@
 import type { ApiFamily, DefenderClient } from '@mde-bridge/client';
 import type { Store } from '../store/store.js';
 
-/** What a sync can replicate (this slice: devices, alerts, machine actions with isolation state). */
-export const Resources = ['machines', 'alerts', 'actions'] as const;
+/**
+ * What a sync can replicate: devices, alerts, machine actions with isolation state, vulnerabilities (CVE
+ * catalogue + per-device rows), software with recommendations, scores, and device health (derived from the
+ * devices, so it runs after `machines`).
+ */
+export const Resources = [
+  'machines',
+  'alerts',
+  'actions',
+  'vulnerabilities',
+  'software',
+  'scores',
+  'health',
+] as const;
 export type Resource = (typeof Resources)[number];
 
-/** The governor family each resource's listing is counted under (throttle waits are read per family). */
-export const resourceFamily: Record<Resource, ApiFamily> = {
-  machines: 'machines',
-  alerts: 'alerts',
-  actions: 'machineActions',
+/** The governor families each resource's calls are counted under (throttle waits are read per family). */
+export const resourceFamily: Record<Resource, readonly ApiFamily[]> = {
+  machines: ['machines'],
+  alerts: ['alerts'],
+  actions: ['machineActions'],
+  vulnerabilities: ['vulnerabilities'],
+  software: ['software', 'recommendations'],
+  scores: ['scores'],
+  health: [],
 };
 
 /** `auto`: full when there is no cursor yet (machines also when the last full reconcile is over 24 h old). */

@@ -1,9 +1,12 @@
 import type { DefenderClient } from '@mde-bridge/client';
 import type { Store } from '../store/store.js';
 import { syncAlerts } from './alerts-sync.js';
+import { syncHealth } from './health-sync.js';
 import { syncMachineActions } from './machine-actions-sync.js';
 import { syncMachines } from './machines-sync.js';
 import { failInterruptedRuns } from './run-recorder.js';
+import { syncScores } from './scores-sync.js';
+import { syncSoftware } from './software-sync.js';
 import {
   type Resource,
   type ResourceResult,
@@ -12,6 +15,7 @@ import {
   type SyncMode,
   type SyncProgress,
 } from './sync-context.js';
+import { syncVulnerabilities } from './vulnerabilities-sync.js';
 
 export interface SyncTenantOptions {
   store: Store;
@@ -50,6 +54,10 @@ const syncers: Record<Resource, (ctx: SyncContext) => Promise<ResourceResult>> =
   machines: syncMachines,
   alerts: syncAlerts,
   actions: syncMachineActions,
+  vulnerabilities: syncVulnerabilities,
+  software: syncSoftware,
+  scores: syncScores,
+  health: syncHealth,
 };
 
 const busy = new Set<string>();

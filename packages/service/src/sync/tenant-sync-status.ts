@@ -18,16 +18,34 @@ export interface RunSummary {
 
 export interface TenantSyncStatus {
   /** Keyed as the emulator's `/_emulator/info` counts, so the two compare directly. */
-  counts: { devices: number; alerts: number; machineActions: number };
+  counts: {
+    devices: number;
+    alerts: number;
+    machineActions: number;
+    /** CVE catalogue rows. */
+    vulnerabilities: number;
+    deviceVulnerabilities: number;
+    software: number;
+    recommendations: number;
+  };
   /** The newest run of each resource; null when it never ran. */
   lastRuns: Record<Resource, RunSummary | null>;
 }
 
 /** What the replica of one tenant holds and how its last runs went. */
 export async function tenantSyncStatus(db: Kysely<Database>, tenant: string): Promise<TenantSyncStatus> {
-  const count = async (table: 'devices' | 'alerts' | 'machine_actions') => {
+  const count = async (
+    table:
+      | 'devices'
+      | 'alerts'
+      | 'machine_actions'
+      | 'vulnerabilities'
+      | 'device_vulnerabilities'
+      | 'software'
+      | 'recommendations',
+  ) => {
     let query = db
-      .selectFrom(table)
+      .selectFrom(table as 'devices')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .where('tenant', '=', tenant);
     if (table === 'devices') query = query.where('removed_at', 'is', null);
@@ -39,6 +57,10 @@ export async function tenantSyncStatus(db: Kysely<Database>, tenant: string): Pr
       devices: await count('devices'),
       alerts: await count('alerts'),
       machineActions: await count('machine_actions'),
+      vulnerabilities: await count('vulnerabilities'),
+      deviceVulnerabilities: await count('device_vulnerabilities'),
+      software: await count('software'),
+      recommendations: await count('recommendations'),
     },
     lastRuns: Object.fromEntries(Resources.map((r) => [r, runs[r] ? summary(runs[r]) : null])) as Record<
       Resource,

@@ -157,6 +157,84 @@ async function seedRows(db: Kysely<Database>, tenant: string): Promise<void> {
       finished_at: at,
     })
     .execute();
+  await db
+    .insertInto('vulnerabilities')
+    .values({
+      tenant,
+      id: 'CVE-2024-0001',
+      severity: 'High',
+      cvss_v3: 7.5,
+      public_exploit: 0,
+      exploit_verified: 0,
+      exploit_in_kit: 0,
+      description: null,
+      published_on: at,
+      updated_on: at,
+      exposed_machines: 1,
+      raw: '{}',
+      synced_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('device_vulnerabilities')
+    .values({
+      tenant,
+      device_id: 'm',
+      cve_id: 'CVE-2024-0001',
+      product_vendor: 'v',
+      product_name: 'p',
+      product_version: '1',
+      fixing_kb_id: null,
+      severity: 'High',
+      sync_generation: 1,
+    })
+    .execute();
+  await db
+    .insertInto('software')
+    .values({
+      tenant,
+      id: 'v-_-p',
+      name: 'p',
+      vendor: 'v',
+      weaknesses: 1,
+      public_exploit: 0,
+      exposed_machines: 1,
+      raw: '{}',
+      synced_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('recommendations')
+    .values({
+      tenant,
+      id: 'va-_-v-_-p',
+      name: null,
+      product_name: null,
+      vendor: null,
+      category: null,
+      severity_score: null,
+      status: null,
+      exposed_machines: 1,
+      raw: '{}',
+      synced_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('scores')
+    .values({ tenant, kind: 'exposure', group_name: '', score: 42, time: at, synced_at: at })
+    .execute();
+  await db
+    .insertInto('device_health')
+    .values({
+      tenant,
+      device_id: 'm',
+      state: 'healthy',
+      health_status: 'Active',
+      onboarding_status: 'Onboarded',
+      changed_at: at,
+      updated_at: at,
+    })
+    .execute();
 }
 
 describe.each(engines)('tenant repository on $name', (engine) => {

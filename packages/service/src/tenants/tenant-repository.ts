@@ -90,6 +90,12 @@ const TENANT_SCOPED: Record<Exclude<keyof Database, 'tenants'>, true> = {
   isolation_states: true,
   sync_cursors: true,
   sync_runs: true,
+  vulnerabilities: true,
+  device_vulnerabilities: true,
+  software: true,
+  recommendations: true,
+  scores: true,
+  device_health: true,
 };
 export const tenantScopedTables = Object.keys(TENANT_SCOPED) as (keyof typeof TENANT_SCOPED)[];
 

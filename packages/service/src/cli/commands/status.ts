@@ -6,8 +6,8 @@ import { parseFlags } from '../args.js';
 
 export const statusUsage = `Usage: mde-bridge status [--tenant NAME] [--db URL] [--json]
 
-For each tenant (or the one named): how many devices (not removed), alerts and machine actions the store
-holds, and the last sync run of each resource (mode, status, counts, error).
+For each tenant (or the one named): how many devices (not removed), alerts, machine actions, vulnerabilities
+(CVE catalogue), device vulnerabilities, software and recommendations the store holds, and the last sync run of each resource (mode, status, counts, error).
 The store is --db, else MDE_BRIDGE_DB, else sqlite:<MDE_BRIDGE_DATA_DIR or ./data>/mde-bridge.db.
 --json prints {"tenants": [{"name", "enabled", "counts": {...}, "lastRuns": {...}}]} on stdout.
 `;
@@ -46,14 +46,15 @@ function human(
     .map((t) => {
       const runs = Resources.map((r) => {
         const run = t.lastRuns[r];
-        if (!run) return `  ${r.padEnd(9)} never synced`;
+        if (!run) return `  ${r.padEnd(15)} never synced`;
         const counts = `${num(run.fetched)} fetched, ${num(run.upserted)} upserted, ${num(run.removed)} removed, ${num(run.apiCalls)} calls`;
-        return `  ${r.padEnd(9)} ${run.status.padEnd(9)} ${run.mode.padEnd(5)} ${run.startedAt}  ${counts}${run.error ? `  error: ${run.error}` : ''}`;
+        return `  ${r.padEnd(15)} ${run.status.padEnd(9)} ${run.mode.padEnd(5)} ${run.startedAt}  ${counts}${run.error ? `  error: ${run.error}` : ''}`;
       });
       const c = t.counts;
       return [
         `Tenant ${t.name}${t.enabled ? '' : ' (disabled)'}`,
         `  devices ${num(c.devices)}, alerts ${num(c.alerts)}, machine actions ${num(c.machineActions)}`,
+        `  vulnerabilities ${num(c.vulnerabilities)}, device vulnerabilities ${num(c.deviceVulnerabilities)}, software ${num(c.software)}, recommendations ${num(c.recommendations)}`,
         ...runs,
         '',
       ].join('\n');

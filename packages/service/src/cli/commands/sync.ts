@@ -7,10 +7,12 @@ import { CliError, UsageError } from '../errors.js';
 
 export const syncUsage = `Usage: mde-bridge sync --tenant NAME --once [--only ${Resources.join(',')}] [--full] [--db URL] [--json]
 
-Copies a tenant's devices, alerts and machine actions (with each device's isolation state) into the store,
-once. The first run of a resource lists everything; later runs ask only for what changed since the last
-one (devices get a full reconcile once a day). --full lists everything again (tombstoning devices Defender
-no longer returns). A run stopped half-way resumes where its last page committed.
+Copies a tenant's devices, alerts and machine actions (with each device's isolation state), vulnerabilities
+(CVE catalogue and per-device rows), software with security recommendations, exposure and configuration
+scores, and device health (derived from the devices) into the store, once. The first run of devices, alerts
+and actions lists everything; later runs ask only for what changed since the last one (devices get a full
+reconcile once a day); vulnerabilities, software and scores are listed whole every run. --full lists
+everything again (tombstoning devices Defender no longer returns). A run stopped half-way resumes where its last page committed.
 The store is --db, else MDE_BRIDGE_DB, else sqlite:<MDE_BRIDGE_DATA_DIR or ./data>/mde-bridge.db.
 --json prints {"<resource>": {"fetched","upserted","removed","apiCalls","ms"}} on stdout.
 Exit code 0 when every resource synced, 1 otherwise.
