@@ -1,4 +1,4 @@
-export type { Scenario } from './data/types.js';
+export type { Scenario } from './generator/types.js';
 export {
   ALL_DEFENDER_ROLES,
   ALL_GRAPH_ROLES,

@@ -37,7 +37,7 @@ export function loadClientCertificate(certificatePem: string, privateKeyPem?: st
     throw invalid(
       privateKeyPem === undefined
         ? 'The certificate PEM holds no private key: give a PEM with both the certificate and its private key, or the key separately.'
-        : 'The private key PEM holds no "-----BEGIN PRIVATE KEY-----" block.',
+        : 'The private key PEM holds no PKCS#8 or RSA private key block.',
     );
   }
   if (keyMatch[1].startsWith('ENCRYPTED')) {

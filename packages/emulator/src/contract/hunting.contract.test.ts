@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { GraphHuntingResponse, HuntingResponse, validateStrict } from '@mde-bridge/client/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Scenario } from '../data/types.js';
+import type { Scenario } from '../generator/types.js';
 import { type Harness, SAMPLES, startHarness } from './harness.js';
 import { shapeDifferences } from './shape.js';
 

@@ -1,5 +1,5 @@
 import { isoTicks } from '../clock.js';
-import type { DeviceRecord } from '../data/types.js';
+import type { DeviceRecord } from '../generator/types.js';
 import { errors } from '../errors.js';
 import type { Reply, RequestContext } from '../http/router.js';
 import { applyQuery, parseQuery } from '../odata/index.js';

@@ -9,7 +9,7 @@ import {
   validateStrict,
 } from '@mde-bridge/client/models';
 import { describe, expect, it } from 'vitest';
-import type { DeviceRecord } from '../data/types.js';
+import type { DeviceRecord } from '../generator/types.js';
 import {
   camel,
   graphClassification,

@@ -8,7 +8,7 @@ import type {
   GraphGenericEvidence,
   GraphUserAccount,
 } from '@mde-bridge/client/models';
-import type { DeviceRecord } from '../data/types.js';
+import type { DeviceRecord } from '../generator/types.js';
 import { fileFacts } from './files.js';
 
 /**

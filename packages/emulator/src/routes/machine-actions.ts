@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MachineAction } from '@mde-bridge/client/models';
-import type { DeviceRecord } from '../data/types.js';
+import type { DeviceRecord } from '../generator/types.js';
 import { errors } from '../errors.js';
 import type { Feature, RequestContext, RouteDef } from '../http/router.js';
 import type { EntitySetSpec } from '../odata/types.js';

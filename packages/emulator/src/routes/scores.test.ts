@@ -1,6 +1,6 @@
 import { ExposureScoreByMachineGroup, validateStrict } from '@mde-bridge/client/models';
 import { describe, expect, it } from 'vitest';
-import type { DeviceRecord } from '../data/types.js';
+import type { DeviceRecord } from '../generator/types.js';
 import { exposureByGroup, UNASSIGNED_GROUP } from './scores.js';
 
 function device(rbacGroupName: string | null, exposureLevel: string | null): DeviceRecord {

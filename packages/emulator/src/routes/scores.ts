@@ -4,7 +4,7 @@ import type {
   ExposureScoreByMachineGroup,
 } from '@mde-bridge/client/models';
 import { isoTicks } from '../clock.js';
-import type { DeviceRecord } from '../data/types.js';
+import type { DeviceRecord } from '../generator/types.js';
 import type { RouteDef } from '../http/router.js';
 import type { EmulatorState } from '../state/emulator-state.js';
 import { entity, plainCollection, refuseODataOptions } from './common.js';

@@ -1,6 +1,6 @@
 import { MissingKb, validateStrict } from '@mde-bridge/client/models';
 import { describe, expect, it } from 'vitest';
-import type { DeviceRecord, DeviceSoftware, DeviceVulnerability } from '../data/types.js';
+import type { DeviceRecord, DeviceSoftware, DeviceVulnerability } from '../generator/types.js';
 import { missingKbs, productCves, productSoftwareId, versionDistribution } from './software.js';
 
 function device(index: number): DeviceRecord {

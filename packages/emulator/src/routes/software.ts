@@ -1,5 +1,5 @@
 import type { MissingKb, Software, Vulnerability } from '@mde-bridge/client/models';
-import type { DeviceRecord, DeviceSoftware, DeviceVulnerability } from '../data/types.js';
+import type { DeviceRecord, DeviceSoftware, DeviceVulnerability } from '../generator/types.js';
 import { errors } from '../errors.js';
 import type { RouteDef } from '../http/router.js';
 import type { EntitySetSpec } from '../odata/types.js';

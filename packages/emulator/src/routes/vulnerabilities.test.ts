@@ -1,6 +1,6 @@
 import { MachineReference, MachineVulnerability, validateStrict } from '@mde-bridge/client/models';
 import { describe, expect, it } from 'vitest';
-import type { DeviceRecord, DeviceVulnerability } from '../data/types.js';
+import type { DeviceRecord, DeviceVulnerability } from '../generator/types.js';
 import { applyQuery, parseQuery } from '../odata/index.js';
 import {
   findById,

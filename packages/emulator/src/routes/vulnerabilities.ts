@@ -1,5 +1,5 @@
 import type { MachineReference, MachineVulnerability, Vulnerability } from '@mde-bridge/client/models';
-import type { DeviceRecord, DeviceVulnerability } from '../data/types.js';
+import type { DeviceRecord, DeviceVulnerability } from '../generator/types.js';
 import { errors } from '../errors.js';
 import type { RouteDef } from '../http/router.js';
 import type { EntitySetSpec } from '../odata/types.js';

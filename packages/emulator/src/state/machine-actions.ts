@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MachineAction } from '@mde-bridge/client/models';
 import { isoTicks } from '../clock.js';
-import type { DeviceRecord } from '../data/types.js';
+import type { DeviceRecord } from '../generator/types.js';
 import { errors } from '../errors.js';
 
 /**
