@@ -1,6 +1,6 @@
 import { isoTicks } from '../clock.js';
-import type { DeviceRecord } from '../generator/types.js';
 import { errors } from '../errors.js';
+import type { DeviceRecord } from '../generator/types.js';
 import type { Reply, RequestContext } from '../http/router.js';
 import { applyQuery, parseQuery } from '../odata/index.js';
 import type { EntitySetSpec } from '../odata/types.js';

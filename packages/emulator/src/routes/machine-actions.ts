@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MachineAction } from '@mde-bridge/client/models';
-import type { DeviceRecord } from '../generator/types.js';
 import { errors } from '../errors.js';
+import type { DeviceRecord } from '../generator/types.js';
 import type { Feature, RequestContext, RouteDef } from '../http/router.js';
 import type { EntitySetSpec } from '../odata/types.js';
 import type { EmulatorState } from '../state/emulator-state.js';

@@ -1,6 +1,6 @@
 import type { LogonUser, Machine } from '@mde-bridge/client/models';
-import type { DeviceRecord } from '../generator/types.js';
 import { errors } from '../errors.js';
+import type { DeviceRecord } from '../generator/types.js';
 import type { RequestContext, RouteDef } from '../http/router.js';
 import { countMatching, parseQuery } from '../odata/index.js';
 import type { EntitySetSpec } from '../odata/types.js';

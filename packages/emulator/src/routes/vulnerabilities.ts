@@ -1,6 +1,6 @@
 import type { MachineReference, MachineVulnerability, Vulnerability } from '@mde-bridge/client/models';
-import type { DeviceRecord, DeviceVulnerability } from '../generator/types.js';
 import { errors } from '../errors.js';
+import type { DeviceRecord, DeviceVulnerability } from '../generator/types.js';
 import type { RouteDef } from '../http/router.js';
 import type { EntitySetSpec } from '../odata/types.js';
 import type { EmulatorState } from '../state/emulator-state.js';

@@ -1,9 +1,9 @@
 import type { Alert, Indicator, Investigation } from '@mde-bridge/client/models';
 import { Directory } from '../auth/index.js';
 import { type ClockMode, EmulatorClock } from '../clock.js';
+import { FaultInjector } from '../faults/fault-injector.js';
 import { generateTenant } from '../generator/index.js';
 import type { DeviceRecord, TenantData } from '../generator/types.js';
-import { FaultInjector } from '../faults/fault-injector.js';
 import type { TableSource } from '../hunting/types.js';
 import { RateLimiter, type RateLimitMode } from '../limits/rate-limiter.js';
 import { CallStats } from '../stats.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { MachineAction } from '@mde-bridge/client/models';
 import { isoTicks } from '../clock.js';
-import type { DeviceRecord } from '../generator/types.js';
 import { errors } from '../errors.js';
+import type { DeviceRecord } from '../generator/types.js';
 
 /**
  * Machine actions and their lifecycle (spec 5.3): Pending → InProgress → Succeeded | Failed | TimeOut |
