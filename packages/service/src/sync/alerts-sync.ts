@@ -8,6 +8,7 @@ import { type Insertable, type Kysely, sql } from 'kysely';
 import { type AlertTable, type Database, isoMs } from '../store/schema.js';
 import { walkInChangeOrder } from './change-order-walk.js';
 import { readCursor } from './cursors.js';
+import { keepNewer } from './keep-newer.js';
 import { type RunCounters, recordRun } from './run-recorder.js';
 import { chunks, type ResourceResult, type SyncContext, shiftIso } from './sync-context.js';
 
@@ -79,26 +80,14 @@ const REFRESHED = [
  * an older one (a stale read) never overwrites a newer one.
  */
 async function upsertAlerts(db: Kysely<Database>, tenant: string, items: Alert[], run: RunCounters) {
-  const stored = new Map<string, string>();
-  for (const ids of chunks(items.map((a) => a.id))) {
-    const rows = await db
-      .selectFrom('alerts')
-      .select(['id', 'last_update_time'])
-      .where('tenant', '=', tenant)
-      .where('id', 'in', ids)
-      .execute();
-    for (const r of rows) stored.set(r.id, r.last_update_time);
-  }
   const now = new Date().toISOString();
-  const rows: Insertable<AlertTable>[] = [];
-  for (const a of items) {
-    const known = stored.get(a.id);
-    const row = alertRow(tenant, a, now);
-    if (known === undefined) run.created! += 1;
-    else if (row.last_update_time > known) run.updated! += 1;
-    else continue;
-    rows.push(row);
-  }
+  const rows = await keepNewer(
+    db,
+    'alerts',
+    tenant,
+    items.map((a) => alertRow(tenant, a, now)),
+    run,
+  );
   for (const batch of chunks(rows)) {
     await db
       .insertInto('alerts')

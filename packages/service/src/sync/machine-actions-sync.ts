@@ -9,6 +9,7 @@ import { type Database, isoMs, type MachineActionTable } from '../store/schema.j
 import { walkInChangeOrder } from './change-order-walk.js';
 import { readCursor } from './cursors.js';
 import { ISOLATION_TYPES, recomputeIsolationStates } from './isolation-state.js';
+import { keepNewer } from './keep-newer.js';
 import { type RunCounters, recordRun } from './run-recorder.js';
 import { chunks, type ResourceResult, type SyncContext, shiftIso } from './sync-context.js';
 
@@ -63,26 +64,14 @@ function actionRow(tenant: string, a: MachineAction, now: string): Insertable<Ma
 }
 
 async function upsertActions(db: Kysely<Database>, tenant: string, items: MachineAction[], run: RunCounters) {
-  const stored = new Map<string, string>();
-  for (const ids of chunks(items.map((a) => a.id))) {
-    const rows = await db
-      .selectFrom('machine_actions')
-      .select(['id', 'last_update_time'])
-      .where('tenant', '=', tenant)
-      .where('id', 'in', ids)
-      .execute();
-    for (const r of rows) stored.set(r.id, r.last_update_time);
-  }
   const now = new Date().toISOString();
-  const rows: Insertable<MachineActionTable>[] = [];
-  for (const a of items) {
-    const known = stored.get(a.id);
-    const row = actionRow(tenant, a, now);
-    if (known === undefined) run.created! += 1;
-    else if (row.last_update_time > known) run.updated! += 1;
-    else continue;
-    rows.push(row);
-  }
+  const rows = await keepNewer(
+    db,
+    'machine_actions',
+    tenant,
+    items.map((a) => actionRow(tenant, a, now)),
+    run,
+  );
   for (const batch of chunks(rows)) {
     await db
       .insertInto('machine_actions')
