@@ -247,11 +247,89 @@ export interface Database {
   recommendations: RecommendationTable;
   scores: ScoreTable;
   device_health: DeviceHealthTable;
+  roles: RoleTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  audit_log: AuditLogTable;
 }
+
+/** Tables of the bridge itself (users, access, audit), not of one Defender tenant. */
+export const bridgeTables = ['tenants', 'roles', 'users', 'sessions', 'api_tokens', 'audit_log'] as const;
+export type BridgeTable = (typeof bridgeTables)[number];
 
 /** Normalises any Defender timestamp (1–7 fraction digits) to a fixed-width, sortable ISO string. */
 export function isoMs(value: string | number | Date | null | undefined): string | null {
   if (value === null || value === undefined || value === '') return null;
   const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+export interface RoleTable {
+  id: string;
+  name: string;
+  description: string;
+  /** 1 for Super Admin, Admin, Analyst, Read-only: their permissions cannot be edited, they cannot be deleted. */
+  builtin: number;
+  /** JSON array of `Permission`. */
+  permissions: string;
+  /** JSON array of Defender device group names the role is limited to; null = every device group. */
+  device_groups: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  /** `scrypt$N$r$p$saltBase64$hashBase64`. */
+  password_hash: string;
+  role_id: string;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+export interface SessionTable {
+  /** SHA-256 (hex) of the session cookie's value. */
+  token_hash: string;
+  user_id: string;
+  /** Sent back as `x-csrf-token` on every state-changing request made with this session. */
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  /** SHA-256 (hex) of the token. */
+  token_hash: string;
+  /** The first characters of the token, to recognise it in a list. */
+  prefix: string;
+  role_id: string;
+  /** User name (or `cli`) that issued it. */
+  created_by: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_kind: 'user' | 'token' | 'cli' | 'system';
+  /** User name, token name, or `system`. */
+  actor: string;
+  /** Dotted verb: `login.succeeded`, `tenant.created`, `token.revoked`, `host.isolated`… */
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  /** JSON, secrets already masked. */
+  detail: string;
+  ip: string | null;
 }

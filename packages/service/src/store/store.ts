@@ -13,6 +13,7 @@ import {
 import pg from 'pg';
 import * as initial from './migrations/20261122T200000-initial.js';
 import * as tvm from './migrations/20261122T210000-tvm.js';
+import * as access from './migrations/20261122T230000-access.js';
 import type { Database } from './schema.js';
 
 /** Engine differences as capability flags (STYLE.md 9), not `if (sqlite)` scattered through queries. */
@@ -42,6 +43,7 @@ export class StoreUrlError extends Error {
 export const migrations: Record<string, Migration> = {
   '20261122T200000-initial': initial,
   '20261122T210000-tvm': tvm,
+  '20261122T230000-access': access,
 };
 
 /**

@@ -6,7 +6,7 @@ import { randomUUID, X509Certificate } from 'node:crypto';
 import { loadClientCertificate, resolveCloud } from '@mde-bridge/client';
 import type { Kysely, Selectable } from 'kysely';
 import type { SecretBox } from '../secrets/secret-box.js';
-import type { Database, TenantTable } from '../store/schema.js';
+import type { BridgeTable, Database, TenantTable } from '../store/schema.js';
 
 export type TenantRow = Selectable<TenantTable>;
 
@@ -82,7 +82,7 @@ export class TenantNotFoundError extends Error {
  * tables so that adding a table to `Database` fails to compile until it is listed here: removing a tenant
  * must not leave its rows behind.
  */
-const TENANT_SCOPED: Record<Exclude<keyof Database, 'tenants'>, true> = {
+const TENANT_SCOPED: Record<Exclude<keyof Database, BridgeTable>, true> = {
   devices: true,
   device_ips: true,
   alerts: true,

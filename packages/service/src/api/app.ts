@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify from 'fastify';
+import { accessGuard } from './access-guard.js';
+import { errorBody, handleError } from './error-handler.js';
+import { apiRouteModules } from './routes/index.js';
+import type { Api, AppDeps } from './types.js';
+
+/** Bodies larger than this are refused before parsing (tenant settings with a certificate chain fit easily). */
+export const BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * The bridge's HTTP app as a plugin-free factory: API under /api/v1 (every route declares who may call it),
+ * OpenAPI at /api/v1/openapi.json with a reference at /docs, health at /healthz and /readyz, and the web UI.
+ * Tests call `buildApp(deps)` and `app.inject()`; `service/start-service.ts` listens.
+ */
+export async function buildApp(deps: AppDeps): Promise<Api> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Unknown fields are an error (400), not silently dropped; query strings are coerced to their types.
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+    trustProxy: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('principal', null);
+  app.setErrorHandler(handleError);
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && !route.config?.access) {
+      throw new Error(`route ${route.method} ${route.url} declares no access (config.access)`);
+    }
+  });
+  await app.register(fastifyCookie);
+  app.addHook('onRequest', accessGuard(deps.authenticator));
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'mde-bridge API',
+        version: '1',
+        description:
+          'The mde-bridge REST API. Authenticate with a session cookie (POST /api/v1/auth/login; state-changing ' +
+          'requests then need the x-csrf-token header) or an API token as `Authorization: Bearer mdeb_…`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'mdeb_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await deps.store.db.selectFrom('tenants').select('id').limit(1).execute();
+      return { status: 'ready' };
+    } catch {
+      return reply.status(503).send({ status: 'not ready', reason: 'the store does not answer' });
+    }
+  });
+
+  await app.register(
+    async (api) => {
+      api.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
+        app.swagger(),
+      );
+      for (const register of apiRouteModules) await register(api as Api, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const webRoot = deps.webRoot && existsSync(join(deps.webRoot, 'index.html')) ? deps.webRoot : null;
+  if (webRoot) await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    // The UI routes on the client: any other GET for a page gets index.html; API paths get a JSON 404.
+    if (webRoot && request.method === 'GET' && !path.startsWith('/api/') && !path.includes('.')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send(errorBody('not_found', `no route ${request.method} ${path}`));
+  });
+
+  await app.ready();
+  return app as Api;
+}

@@ -1,0 +1,29 @@
+import type { Api, AppDeps } from '../types.js';
+import { actionsRoutes } from './actions.js';
+import { alertsRoutes } from './alerts.js';
+import { auditRoutes } from './audit.js';
+import { authRoutes } from './auth.js';
+import { dashboardRoutes } from './dashboard.js';
+import { hostsRoutes } from './hosts.js';
+import { rolesRoutes } from './roles.js';
+import { syncRoutes } from './sync.js';
+import { tenantsRoutes } from './tenants.js';
+import { tokensRoutes } from './tokens.js';
+import { tvmRoutes } from './tvm.js';
+import { usersRoutes } from './users.js';
+
+/** Every module of /api/v1, one per URL area (routes/ mirrors the URLs). */
+export const apiRouteModules: ((api: Api, deps: AppDeps) => void | Promise<void>)[] = [
+  authRoutes,
+  usersRoutes,
+  rolesRoutes,
+  tokensRoutes,
+  auditRoutes,
+  tenantsRoutes,
+  syncRoutes,
+  hostsRoutes,
+  alertsRoutes,
+  actionsRoutes,
+  tvmRoutes,
+  dashboardRoutes,
+];

@@ -1,0 +1,4 @@
+import type { Api, AppDeps } from '../types.js';
+
+/** TODO(issue 5): not written yet. */
+export function syncRoutes(_api: Api, _deps: AppDeps): void {}
