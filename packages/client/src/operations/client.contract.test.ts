@@ -27,6 +27,9 @@ function clientFor(emu: RunningEmulator, extra: Partial<DefenderClientOptions> =
   });
 }
 
+/** `GET /_emulator/stats`: calls answered per API family. */
+type Stats = { calls: Record<string, number> };
+
 async function control(emu: RunningEmulator, path: string, method = 'GET', body?: unknown) {
   const res = await fetch(`${emu.apiUrl}/_emulator/${path}`, {
     method,
@@ -227,7 +230,7 @@ describe('DefenderClient against the emulator', () => {
     expect(Object.values(report.features).every((f) => f.enabled)).toBe(true);
   });
 
-  it('survives a 429 storm, a 503 and a hang, and fails clearly on truncated JSON', async () => {
+  it('survives a 429 storm, a 503, a hang and a GET answer cut off mid-body', async () => {
     const resilient = clientFor(emu, { timeoutInMs: 500 });
     await control(emu, 'faults', 'POST', {
       kind: '429',
@@ -240,10 +243,27 @@ describe('DefenderClient against the emulator', () => {
     expect((await resilient.getAlert(emu.state.data.alerts[0].id)).id).toBeTruthy();
     await control(emu, 'faults', 'POST', { kind: 'hang', families: ['scores'], count: 1, hangMs: 5_000 });
     expect(typeof (await resilient.getExposureScore()).score).toBe('number');
-    await control(emu, 'faults', 'POST', { kind: 'truncate', families: ['machines'], count: 1 });
-    const err = await resilient.getMachine(emu.state.data.devices[0].machine.id).catch((e) => e);
+    await control(emu, 'faults', 'POST', { kind: 'truncate', families: ['machines'], count: 2 });
+    await control(emu, 'stats', 'DELETE');
+    const machines = [];
+    for await (const m of resilient.listMachines()) machines.push(m);
+    expect(machines).toHaveLength(120);
+    expect(((await control(emu, 'stats')) as Stats).calls.machines).toBe(3);
+    await control(emu, 'faults', 'DELETE');
+  });
+
+  it('does not send a POST again when its answer is cut off: it may have taken effect', async () => {
+    // The last such device: the write test above leaves a scan pending on the first.
+    const device = emu.state.data.devices.filter((d) => d.online && d.supports.avScan).at(-1)!.machine.id;
+    const before = emu.state.actions.list().length;
+    await control(emu, 'faults', 'POST', { kind: 'truncate', families: ['machineActions'], count: 1 });
+    await control(emu, 'stats', 'DELETE');
+    const err = await client.runAntivirusScan(device, { comment: 'scan' }).catch((e) => e);
     expect(err).toBeInstanceOf(ResponseParseError);
-    expect(err.message).toContain('getMachine');
+    expect(err.message).toContain('runAntiVirusScan');
+    expect(err.message).toContain('cut off');
+    expect(((await control(emu, 'stats')) as Stats).calls.machineActions).toBe(1);
+    expect(emu.state.actions.list().length).toBe(before + 1);
     await control(emu, 'faults', 'DELETE');
   });
 });

@@ -76,6 +76,8 @@ export interface ListOptions extends CallOptions {
   /** OData `$filter` expression, passed as given. */
   filter?: string;
   orderby?: string;
+  /** Ask for the next `$top`/`$skip` page while the caller works on the current one (bulk sync). */
+  readAhead?: boolean;
 }
 
 export interface Call {
@@ -827,7 +829,7 @@ export class DefenderClient {
         });
         return body.value.map((v) => tolerant<T>(schema, v));
       },
-      { pageSize, idOf: (item) => String(item.id) },
+      { pageSize, idOf: (item) => String(item.id), readAhead: o.readAhead },
     );
   }
 

@@ -33,17 +33,29 @@ export interface PagedList<T> extends AsyncIterable<T> {
 
 export type FetchPage<T> = (skip: number, top: number) => Promise<T[]>;
 
-/** A collection walked with `$top`/`$skip` pages of `pageSize` until a short page. */
+/**
+ * A collection walked with `$top`/`$skip` pages of `pageSize` until a short page. With `readAhead`, the
+ * next page is asked for as soon as a full page arrives, so its transfer overlaps the caller's work on the
+ * current one (a bulk sync writing pages to a database); at most one page is held in reserve, and a short
+ * page asks for nothing more, so the calls made are the same.
+ */
 export function pagedList<T>(
   fetchPage: FetchPage<T>,
-  options: { pageSize: number; idOf?: (item: T) => string },
+  options: { pageSize: number; idOf?: (item: T) => string; readAhead?: boolean },
 ): PagedList<T> {
   const state: ListingState = { complete: false, pages: 0, items: 0, duplicatesSkipped: 0 };
   const pages = async function* (): AsyncGenerator<Page<T>> {
     Object.assign(state, { complete: false, pages: 0, items: 0, duplicatesSkipped: 0 });
     const seen = options.idOf ? new Set<string>() : undefined;
+    let ahead: Promise<T[]> | undefined;
     for (let skip = 0, index = 0; ; skip += options.pageSize, index++) {
-      const raw = await fetchPage(skip, options.pageSize);
+      const raw = await (ahead ?? fetchPage(skip, options.pageSize));
+      ahead = undefined;
+      if (options.readAhead && raw.length >= options.pageSize) {
+        ahead = fetchPage(skip + options.pageSize, options.pageSize);
+        // Settled later by the loop; a caller that stops first must not leave an unhandled rejection.
+        ahead.catch(() => {});
+      }
       let items = raw;
       if (seen && options.idOf) {
         const idOf = options.idOf;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
-import { DefenderApiError, RequestTimedOut } from '../errors.js';
+import { DefenderApiError, RequestTimedOut, ResponseParseError } from '../errors.js';
 import { composePolicies, createPipeline, type PipelineOptions } from './create-pipeline.js';
 import { parseJsonResponse } from './read-response.js';
 import {
@@ -140,5 +140,40 @@ describe('createPipeline', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestTimedOut);
     expect(sends).toBe(1);
+  });
+});
+
+describe('createPipeline with answers cut off mid-body', () => {
+  const cutOff = () => new Response('{"value":[{"id":"a"},{"id":', { status: 200 });
+
+  it('sends a GET again after backing off, and hands the caller the parsed body', async () => {
+    const fetch = scriptedFetch(cutOff(), cutOff(), jsonResponse(200, { value: [{ id: 'a' }] }));
+    const { send, timer } = pipeline(fetch);
+    const sent = request();
+    const response = await send(sent);
+    expect(fetch.calls).toHaveLength(3);
+    expect(timer.sleeps).toHaveLength(2);
+    expect(response.json).toEqual({ value: [{ id: 'a' }] });
+    expect(parseJsonResponse(sent, response)).toEqual({ value: [{ id: 'a' }] });
+  });
+
+  it('gives up on a GET within the attempt budget with a ResponseParseError naming the attempts', async () => {
+    const fetch = scriptedFetch(cutOff());
+    const error = await pipeline(fetch, { maxRetries: 2 })
+      .send(request())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseParseError);
+    expect((error as Error).message).toMatch(/cut off.*gave up after 3 attempts/);
+    expect(fetch.calls).toHaveLength(3);
+  });
+
+  it('never sends a POST again: the service may have carried it out', async () => {
+    const fetch = scriptedFetch(cutOff(), jsonResponse(201, { id: 'action-1' }));
+    const { send, timer } = pipeline(fetch);
+    const error = await send(request({ method: 'POST', body: '{}' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseParseError);
+    expect((error as Error).message).toContain('cut off');
+    expect(fetch.calls).toHaveLength(1);
+    expect(timer.sleeps).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import type { TokenProvider } from '../auth/types.js';
 import type { Governor } from '../governor/types.js';
 import { authPolicy } from './auth-policy.js';
 import { governorPolicy } from './governor-policy.js';
+import { jsonBodyPolicy } from './json-body-policy.js';
 import { realTimer } from './real-timer.js';
 import { requestLogPolicy } from './request-log-policy.js';
 import { retryPolicy } from './retry-policy.js';
@@ -49,8 +50,9 @@ export function composePolicies(policies: readonly Policy[], transport: SendRequ
 
 /**
  * The one place that orders the policies (STYLE 2). The log sees each call once with its attempts; the
- * governor, token and timeout run per attempt, inside the retry loop, so a retry after a long `Retry-After`
- * takes a new permit and a fresh token and gets its own timeout.
+ * body's JSON, the governor, token and timeout run per attempt, inside the retry loop, so a GET whose answer
+ * was cut off is sent again, and a retry after a long `Retry-After` takes a new permit and a fresh token and
+ * gets its own timeout.
  * Example: `const send = createPipeline({ fetch, tokenProvider, governor, tenantId, clientId });`
  */
 export function createPipeline(options: PipelineOptions): SendRequest {
@@ -66,6 +68,7 @@ export function createPipeline(options: PipelineOptions): SendRequest {
         timer,
         logger,
       }),
+      jsonBodyPolicy(),
       governorPolicy({
         governor: options.governor,
         tenantId: options.tenantId,

@@ -2,10 +2,12 @@ export { attemptsMade } from './attempts.js';
 export { authPolicy } from './auth-policy.js';
 export { composePolicies, createPipeline, type PipelineOptions } from './create-pipeline.js';
 export { DEFAULT_THROTTLE_IN_MS, governorPolicy } from './governor-policy.js';
+export { jsonBodyPolicy } from './json-body-policy.js';
 export { describeNetworkFailure, isTransientNetworkFailure, networkFailureCode } from './network-failure.js';
 export {
   MAX_RETRY_AFTER_IN_MS,
   parseJsonResponse,
+  readJsonBody,
   retryAfterMs,
   toDefenderApiError,
 } from './read-response.js';

@@ -27,14 +27,23 @@ export function retryAfterMs(headers: Headers, nowMs: number): number | undefine
 
 /**
  * The body of a 2xx answer as JSON (`undefined` for an empty body); any other status becomes a
- * `DefenderApiError` carrying the service's code, message and tracking id.
+ * `DefenderApiError` carrying the service's code, message and tracking id. A body the JSON-body policy
+ * already parsed is not parsed again.
  * Example: `const page = parseJsonResponse<ODataPage<Machine>>(request, await send(request));`
  */
 export function parseJsonResponse<T>(request: PipelineRequest, response: PipelineResponse): T {
   if (response.status < 200 || response.status > 299) throw toDefenderApiError(request, response);
-  if (response.bodyText.trim() === '') return undefined as T;
+  return (response.json !== undefined ? response.json : readJsonBody(request, response)) as T;
+}
+
+/**
+ * A body as JSON (`undefined` when empty), or a `ResponseParseError` saying whether it was cut off, HTML,
+ * or something else. Example: `readJsonBody(request, { status: 200, headers, bodyText: '{"a":1}' })` → `{a: 1}`.
+ */
+export function readJsonBody(request: PipelineRequest, response: PipelineResponse): unknown {
+  if (response.bodyText.trim() === '') return undefined;
   try {
-    return JSON.parse(response.bodyText) as T;
+    return JSON.parse(response.bodyText);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ResponseParseError(

@@ -1,4 +1,4 @@
-import { NetworkError, RequestTimedOut } from '../errors.js';
+import { NetworkError, RequestTimedOut, ResponseParseError } from '../errors.js';
 import { recordAttempt } from './attempts.js';
 import { isTransientNetworkFailure } from './network-failure.js';
 import { retryAfterMs } from './read-response.js';
@@ -36,10 +36,11 @@ export function backoffInMs(retry: number, random: () => number): number {
 }
 
 /**
- * Retries network failures, 5xx and 429 — nothing else (STYLE 3). Waits `Retry-After` when the answer has
- * one (Defender sends it on 429, spec 9.1), else exponential backoff with full jitter. Gives up when retries
- * run out or the next wait would pass the total deadline, returning the last response so the caller builds
- * the error, or throwing a `NetworkError` that says how many attempts were made.
+ * Retries network failures, 5xx and 429, and for a GET also timeouts and 2xx bodies that are not readable
+ * JSON — nothing else (STYLE 3). Waits `Retry-After` when the answer has one (Defender sends it on 429,
+ * spec 9.1), else exponential backoff with full jitter. Gives up when retries run out or the next wait would
+ * pass the total deadline, returning the last response so the caller builds the error, or throwing the last
+ * failure (`NetworkError`, `RequestTimedOut`, `ResponseParseError`) saying how many attempts were made.
  */
 export function retryPolicy(options: RetryPolicyOptions): Policy {
   const { timer, logger } = options;
@@ -59,9 +60,12 @@ export function retryPolicy(options: RetryPolicyOptions): Policy {
           response = await next(request);
           if (!isTransientStatus(response.status)) return response;
         } catch (error) {
-          // A timed-out GET is safe to send again; a timed-out POST might have been carried out already.
-          const retriableTimeout = error instanceof RequestTimedOut && request.method === 'GET';
-          if (request.signal?.aborted || !(retriableTimeout || isTransientNetworkFailure(error))) throw error;
+          // A GET that timed out or whose answer was cut off is safe to send again; a POST might have been
+          // carried out already, so the caller hears of it.
+          const retriableGet =
+            (error instanceof RequestTimedOut || error instanceof ResponseParseError) &&
+            request.method === 'GET';
+          if (request.signal?.aborted || !(retriableGet || isTransientNetworkFailure(error))) throw error;
           failure = error;
         }
         const now = timer.now();
@@ -77,7 +81,7 @@ export function retryPolicy(options: RetryPolicyOptions): Policy {
             ...(response ? { status: response.status } : { error: String(failure) }),
             waitInMs,
           },
-          `${request.operation}: retrying in ${waitInMs} ms after ${response ? response.status : 'a network failure'} (attempt ${attempt} of ${maxRetries + 1})`,
+          `${request.operation}: retrying in ${waitInMs} ms after ${response ? response.status : failureKind(failure)} (attempt ${attempt} of ${maxRetries + 1})`,
         );
         await timer.sleep(waitInMs, request.signal);
       }
@@ -85,12 +89,18 @@ export function retryPolicy(options: RetryPolicyOptions): Policy {
   };
 }
 
+function failureKind(failure: unknown): string {
+  if (failure instanceof RequestTimedOut) return 'a timeout';
+  if (failure instanceof ResponseParseError) return 'an unreadable answer';
+  return 'a network failure';
+}
+
 function giveUp(request: PipelineRequest, failure: unknown, attempts: number): Error {
-  if (failure instanceof RequestTimedOut) {
-    return new RequestTimedOut(
-      `${failure.message} — ${request.operation} gave up after ${attempts} attempts`,
-      { cause: failure },
-    );
+  if (failure instanceof RequestTimedOut || failure instanceof ResponseParseError) {
+    const Kind = failure instanceof RequestTimedOut ? RequestTimedOut : ResponseParseError;
+    return new Kind(`${failure.message} — ${request.operation} gave up after ${attempts} attempts`, {
+      cause: failure,
+    });
   }
   const reason = failure instanceof Error ? failure.message : String(failure);
   const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;

@@ -22,8 +22,10 @@ export interface PipelineRequest {
 export interface PipelineResponse {
   status: number;
   headers: Headers;
-  /** The whole body as text (pages are ≤ 10,000 items; callers parse). */
+  /** The whole body as text (pages are ≤ 10,000 items). */
   bodyText: string;
+  /** The 2xx body parsed, once the JSON-body policy has read it (so a 10,000-item page is parsed once). */
+  json?: unknown;
 }
 
 export type SendRequest = (request: PipelineRequest) => Promise<PipelineResponse>;

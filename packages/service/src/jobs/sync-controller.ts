@@ -6,6 +6,8 @@ export interface ResourceSchedule {
   resource: Resource;
   /** The configured interval (tenant settings `schedules.<resource>`, else the default). */
   intervalMs: number;
+  /** False when the tenant's settings switch this resource off (`"off"`): it then runs only when triggered. */
+  enabled: boolean;
   /** When the next scheduled run is due (jitter applied); null when the tenant is disabled. */
   nextRunAt: string | null;
   lastRun: RunSummary | null;
@@ -40,4 +42,6 @@ export interface SyncController {
    * without waiting for it; `done` settles when it has finished.
    */
   trigger(tenantId: string, request?: SyncRequest): { accepted: Resource[]; done: Promise<void> };
+  /** Re-reads the tenants now (call after adding, removing, enabling or re-configuring one). */
+  refresh?(): Promise<void>;
 }

@@ -6,7 +6,6 @@
 import type { PagedList } from '@mde-bridge/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { resumeAfterUnreadablePage } from './resume-listing.js';
 import type { RunCounters } from './run-recorder.js';
 import type { Resource, SyncContext } from './sync-context.js';
 
@@ -22,19 +21,17 @@ export async function syncCatalogue<T>(
 ): Promise<void> {
   const { db } = ctx.store;
   const startedAt = new Date().toISOString();
-  await resumeAfterUnreadablePage(run, async () => {
-    const list = open();
-    const callsBefore = run.apiCalls;
-    for await (const page of list.byPage()) {
-      run.apiCalls = callsBefore + list.state.pages;
-      const now = new Date().toISOString();
-      if (page.items.length > 0) await db.transaction().execute((trx) => writePage(trx, page.items, now));
-      run.fetched += page.items.length;
-      run.upserted += page.items.length;
-      ctx.onProgress?.({ resource, pages: run.apiCalls, items: run.fetched });
-    }
-    if (!list.state.complete) throw new Error(`the ${table} listing ended before its last page`);
-  });
+  const list = open();
+  const callsBefore = run.apiCalls;
+  for await (const page of list.byPage()) {
+    run.apiCalls = callsBefore + list.state.pages;
+    const now = new Date().toISOString();
+    if (page.items.length > 0) await db.transaction().execute((trx) => writePage(trx, page.items, now));
+    run.fetched += page.items.length;
+    run.upserted += page.items.length;
+    ctx.onProgress?.({ resource, pages: run.apiCalls, items: run.fetched });
+  }
+  if (!list.state.complete) throw new Error(`the ${table} listing ended before its last page`);
   run.removed += await deleteUnseen(db, ctx.tenant, table, startedAt);
 }
 

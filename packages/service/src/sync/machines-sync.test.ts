@@ -1,7 +1,7 @@
 import type { RunningEmulator } from '@mde-bridge/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../store/store.test-support.js';
-import { syncMachines } from './machines-sync.js';
+import { MIN_LISTED_SHARE_FOR_REMOVAL, SHRINK_GUARD_MIN_DEVICES, syncMachines } from './machines-sync.js';
 import {
   advanceClock,
   clientFor,
@@ -142,6 +142,45 @@ describe.each(engines)('syncMachines on $name', (engine) => {
       await expectDevicesEqual(store, 't1', emu);
     } finally {
       await store.dispose();
+    }
+  });
+});
+
+describe.each(engines)('syncMachines on $name, a listing far smaller than the replica', (engine) => {
+  it('fails the run and removes nothing when a complete listing returns under half the devices held', async () => {
+    const emu = await startTestEmulator(60, 'shrink');
+    const store = await engine.open();
+    try {
+      expect(60).toBeGreaterThanOrEqual(SHRINK_GUARD_MIN_DEVICES);
+      const ctx = { store, tenant: 't1', client: clientFor(emu, { pageSize: 25 }) };
+      await syncMachines(ctx);
+      await control(emu, 'POST', 'reset', { seed: 'shrink', devices: 12 });
+      await expect(syncMachines({ ...ctx, mode: 'full' })).rejects.toThrow(
+        /listing returned 12 devices, replica holds 60; refusing to remove/,
+      );
+      const removed = await store.db
+        .selectFrom('devices')
+        .select('id')
+        .where('removed_at', 'is not', null)
+        .execute();
+      expect(removed).toEqual([]);
+      const failed = await store.db
+        .selectFrom('sync_runs')
+        .selectAll()
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      expect(failed).toMatchObject({ status: 'failed', removed: 0, fetched: 12 });
+      expect(failed.error).toMatch(/replica holds 60/);
+
+      // At or above the share, removal goes ahead as usual.
+      const kept = Math.ceil(60 * MIN_LISTED_SHARE_FOR_REMOVAL) + 5;
+      await control(emu, 'POST', 'reset', { seed: 'shrink', devices: kept });
+      const shrunk = await syncMachines({ ...ctx, mode: 'full' });
+      expect(shrunk.removed).toBeGreaterThan(0);
+      await expectDevicesEqual(store, 't1', emu);
+    } finally {
+      await store.dispose();
+      await emu.close();
     }
   });
 });

@@ -2,13 +2,14 @@
  * Devices: a full listing (every device; tombstones for devices a *complete* listing no longer holds) or a
  * `lastSeen` delta. Pitfalls "Paging and large tenants": the client steps `$top`/`$skip` to a short page and
  * says whether the walk completed; a sync that removed "unseen" devices after a walk that stopped early
- * would wipe most of a tenant, so removal only ever follows `state.complete`.
+ * would wipe most of a tenant, so removal only ever follows `state.complete` — and a complete listing that
+ * returned far fewer devices than the replica holds (a bad page, a filter broken on Defender's side) fails
+ * the run instead of removing them.
  */
 import type { Machine } from '@mde-bridge/client';
 import { type Insertable, type Kysely, sql } from 'kysely';
 import { type Database, type DeviceTable, isoMs } from '../store/schema.js';
 import { readCursor, writeCursor } from './cursors.js';
-import { resumeAfterUnreadablePage } from './resume-listing.js';
 import { lastSucceededRun, recordRun } from './run-recorder.js';
 import { chunks, maxIso, type ResourceResult, type SyncContext, shiftIso } from './sync-context.js';
 
@@ -16,6 +17,14 @@ import { chunks, maxIso, type ResourceResult, type SyncContext, shiftIso } from 
 export const MACHINES_OVERLAP_MS = 30 * 60_000;
 /** `auto` runs a full reconcile (tombstones, missed deltas) when the last one is older than this. */
 export const FULL_RECONCILE_INTERVAL_MS = 24 * 60 * 60_000;
+
+/**
+ * A complete full listing that returned fewer than this share of the devices the replica holds removes
+ * nothing and fails the run: a tenant losing half its devices between two syncs is far likelier a fault.
+ */
+export const MIN_LISTED_SHARE_FOR_REMOVAL = 0.5;
+/** Replicas smaller than this are exempt: in a tiny tenant a few decommissioned devices are half of it. */
+export const SHRINK_GUARD_MIN_DEVICES = 20;
 
 const CURSOR = 'machines';
 
@@ -26,29 +35,36 @@ export async function syncMachines(ctx: SyncContext): Promise<ResourceResult> {
   return recordRun(ctx, 'machines', mode, async (run) => {
     const startedAt = new Date().toISOString();
     let newest = cursor ?? null;
-    await resumeAfterUnreadablePage(run, async () => {
-      // No $orderby: in source order a device whose lastSeen moves during the walk keeps its place (at
-      // worst it enters a delta's result set and shifts later ones by one: seen twice, never skipped).
-      const list = ctx.client.listMachines({
-        filter: mode === 'delta' ? `lastSeen ge ${shiftIso(cursor!, -MACHINES_OVERLAP_MS)}` : undefined,
-        priority: 'bulk',
-      });
-      const callsBefore = run.apiCalls;
-      for await (const page of list.byPage()) {
-        run.apiCalls = callsBefore + list.state.pages;
-        const now = new Date().toISOString();
-        await db.transaction().execute(async (trx) => {
-          await upsertDevices(trx, ctx.tenant, page.items, now);
-          await recordIps(trx, ctx.tenant, page.items, now);
-          await resolvePrimaries(trx, ctx.tenant, [...new Set(page.items.map(dnsNameOf))]);
-        });
-        run.fetched += page.items.length;
-        run.upserted += page.items.length;
-        for (const m of page.items) newest = maxIso(newest, isoMs(m.lastSeen));
-        ctx.onProgress?.({ resource: 'machines', pages: run.apiCalls, items: run.fetched });
-      }
-      if (!list.state.complete) throw new Error('the device listing ended before its last page');
+    const held = mode === 'full' ? await liveDeviceCount(db, ctx.tenant) : 0;
+    // No $orderby: in source order a device whose lastSeen moves during the walk keeps its place (at worst
+    // it enters a delta's result set and shifts later ones by one: seen twice, never skipped).
+    const list = ctx.client.listMachines({
+      filter: mode === 'delta' ? `lastSeen ge ${shiftIso(cursor!, -MACHINES_OVERLAP_MS)}` : undefined,
+      priority: 'bulk',
+      // The next page travels while this one is written: the walk is the same, only sooner.
+      readAhead: true,
     });
+    for await (const page of list.byPage()) {
+      run.apiCalls = list.state.pages;
+      const now = new Date().toISOString();
+      await db.transaction().execute(async (trx) => {
+        await upsertDevices(trx, ctx.tenant, page.items, now);
+        await recordIps(trx, ctx.tenant, page.items, now);
+        await resolvePrimaries(trx, ctx.tenant, [...new Set(page.items.map(dnsNameOf))]);
+      });
+      run.fetched += page.items.length;
+      run.upserted += page.items.length;
+      for (const m of page.items) newest = maxIso(newest, isoMs(m.lastSeen));
+      ctx.onProgress?.({ resource: 'machines', pages: run.apiCalls, items: run.fetched });
+    }
+    if (!list.state.complete) throw new Error('the device listing ended before its last page');
+    if (held >= SHRINK_GUARD_MIN_DEVICES && run.fetched < held * MIN_LISTED_SHARE_FOR_REMOVAL) {
+      throw new Error(
+        `listing returned ${run.fetched} devices, replica holds ${held}; refusing to remove devices after a ` +
+          `listing that returned fewer than ${MIN_LISTED_SHARE_FOR_REMOVAL * 100}% of them (a bad page or a ` +
+          'broken filter on the service side?). Nothing was removed; the devices listed were updated.',
+      );
+    }
     // The cursor moves only now, after every row: pages are not in lastSeen order, so a cursor taken from
     // the first pages would make a restarted delta skip devices of the pages that never committed.
     await db.transaction().execute(async (trx) => {
@@ -197,6 +213,16 @@ async function recordIps(db: Kysely<Database>, tenant: string, items: Machine[],
       )
       .execute();
   }
+}
+
+async function liveDeviceCount(db: Kysely<Database>, tenant: string): Promise<number> {
+  const row = await db
+    .selectFrom('devices')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant', '=', tenant)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Devices a complete full listing did not return: tombstoned (never deleted), so history and ids stay. */

@@ -13,7 +13,7 @@ export async function syncSoftware(ctx: SyncContext): Promise<ResourceResult> {
       run,
       'software',
       'software',
-      () => ctx.client.listSoftware({ priority: 'bulk' }),
+      () => ctx.client.listSoftware({ priority: 'bulk', readAhead: true }),
       (db, items, now) => upsertSoftware(db, ctx.tenant, items, now),
     );
     await syncCatalogue(
@@ -21,7 +21,7 @@ export async function syncSoftware(ctx: SyncContext): Promise<ResourceResult> {
       run,
       'software',
       'recommendations',
-      () => ctx.client.listRecommendations({ priority: 'bulk' }),
+      () => ctx.client.listRecommendations({ priority: 'bulk', readAhead: true }),
       (db, items, now) => upsertRecommendations(db, ctx.tenant, items, now),
     );
   });

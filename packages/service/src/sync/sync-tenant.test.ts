@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { RunningEmulator } from '@mde-bridge/emulator';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store/store.js';
-import { engines } from '../store/store.test-support.js';
+import { engines, pgUrl } from '../store/store.test-support.js';
 import { isolationStatesOf } from './isolation-state.js';
 import {
   advanceClock,
@@ -121,7 +123,51 @@ describe.each(engines)('syncTenant on $name', (engine) => {
   });
 });
 
-describe('syncTenant killed mid-run (SQLite file, child process)', () => {
+/** A store two processes can open by URL: a SQLite file, or a PostgreSQL schema of its own. */
+interface SharedStore {
+  name: string;
+  create(): Promise<{ url: string; dispose(): Promise<void> }>;
+}
+
+async function adminQuery(connectionString: string, sqlText: string): Promise<void> {
+  const admin = new pg.Client({ connectionString });
+  await admin.connect();
+  try {
+    await admin.query(sqlText);
+  } finally {
+    await admin.end();
+  }
+}
+
+function postgresSchema(url: string): SharedStore {
+  return {
+    name: 'PostgreSQL',
+    async create() {
+      const schema = `t_${randomBytes(6).toString('hex')}`;
+      await adminQuery(url, `CREATE SCHEMA ${schema}`);
+      return {
+        url: `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`,
+        dispose: () => adminQuery(url, `DROP SCHEMA ${schema} CASCADE`),
+      };
+    },
+  };
+}
+
+const sharedStores: SharedStore[] = [
+  {
+    name: 'a SQLite file',
+    async create() {
+      const dir = mkdtempSync(join(tmpdir(), 'mde-sync-'));
+      return {
+        url: `sqlite:${join(dir, 'bridge.db')}`,
+        dispose: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+  ...(pgUrl ? [postgresSchema(pgUrl)] : []),
+];
+
+describe.each(sharedStores)('syncTenant killed mid-run (on $name, child process)', (sharedStore) => {
   const child = fileURLToPath(new URL('./sync-child.test-support.ts', import.meta.url));
   const run = (config: object) =>
     spawn(process.execPath, ['--import', 'tsx', child], {
@@ -143,8 +189,8 @@ describe('syncTenant killed mid-run (SQLite file, child process)', () => {
 
   it('resumes after SIGKILL and ends equal, with no alert stored or counted twice', async () => {
     const emu = await startTestEmulator(1_500, 'crash');
-    const dir = mkdtempSync(join(tmpdir(), 'mde-sync-'));
-    const db = `sqlite:${join(dir, 'bridge.db')}`;
+    const shared = await sharedStore.create();
+    const db = shared.url;
     const config = {
       db,
       tenant: 't1',
@@ -227,7 +273,7 @@ describe('syncTenant killed mid-run (SQLite file, child process)', () => {
     } finally {
       await store.close();
       await emu.close();
-      rmSync(dir, { recursive: true, force: true });
+      await shared.dispose();
     }
   }, 60_000);
 });

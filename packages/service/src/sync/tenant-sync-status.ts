@@ -69,7 +69,7 @@ export async function tenantSyncStatus(db: Kysely<Database>, tenant: string): Pr
   };
 }
 
-function summary(run: SyncRun): RunSummary {
+export function summary(run: SyncRun): RunSummary {
   return {
     mode: run.mode,
     status: run.status,

@@ -10,7 +10,6 @@ import type { Insertable, Kysely } from 'kysely';
 import { type Database, isoMs, type VulnerabilityTable } from '../store/schema.js';
 import { excludedSet, syncCatalogue } from './catalogue-listing.js';
 import { deviceVulnerabilityWriter } from './device-vulnerability-writer.js';
-import { resumeAfterUnreadablePage } from './resume-listing.js';
 import { type RunCounters, recordRun } from './run-recorder.js';
 import { chunks, type ResourceResult, type SyncContext } from './sync-context.js';
 
@@ -21,7 +20,7 @@ export async function syncVulnerabilities(ctx: SyncContext): Promise<ResourceRes
       run,
       'vulnerabilities',
       'vulnerabilities',
-      () => ctx.client.listVulnerabilities({ priority: 'bulk' }),
+      () => ctx.client.listVulnerabilities({ priority: 'bulk', readAhead: true }),
       (db, items, now) => upsertVulnerabilities(db, ctx.tenant, items, now),
     );
     await syncDeviceVulnerabilities(ctx, run);
@@ -33,19 +32,16 @@ export async function syncDeviceVulnerabilities(ctx: SyncContext, run: RunCounte
   const { db } = ctx.store;
   const generation = (await currentGeneration(db, ctx.tenant)) + 1;
   const writer = deviceVulnerabilityWriter(ctx.store, ctx.tenant, generation);
-  await resumeAfterUnreadablePage(run, async () => {
-    const list = ctx.client.listMachineVulnerabilityRows({ priority: 'bulk' });
-    const callsBefore = run.apiCalls;
-    for await (const page of list.byPage()) {
-      run.apiCalls = callsBefore + list.state.pages;
-      await writer.writePage(page.items);
-      run.fetched += page.items.length;
-      run.upserted += page.items.length;
-      ctx.onProgress?.({ resource: 'vulnerabilities', pages: run.apiCalls, items: run.fetched });
-    }
-    if (!list.state.complete)
-      throw new Error('the machinesVulnerabilities export ended before its last page');
-  });
+  const list = ctx.client.listMachineVulnerabilityRows({ priority: 'bulk', readAhead: true });
+  const callsBefore = run.apiCalls;
+  for await (const page of list.byPage()) {
+    run.apiCalls = callsBefore + list.state.pages;
+    await writer.writePage(page.items);
+    run.fetched += page.items.length;
+    run.upserted += page.items.length;
+    ctx.onProgress?.({ resource: 'vulnerabilities', pages: run.apiCalls, items: run.fetched });
+  }
+  if (!list.state.complete) throw new Error('the machinesVulnerabilities export ended before its last page');
   const result = await db
     .deleteFrom('device_vulnerabilities')
     .where('tenant', '=', ctx.tenant)
