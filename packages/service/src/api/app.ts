@@ -9,7 +9,20 @@ import Fastify from 'fastify';
 import { accessGuard } from './access-guard.js';
 import { errorBody, handleError } from './error-handler.js';
 import { apiRouteModules } from './routes/index.js';
-import type { Api, AppDeps } from './types.js';
+import type { Api, AppDeps, RouteAccess } from './types.js';
+
+export interface ApiRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+const routeTables = new WeakMap<Api, ApiRoute[]>();
+
+/** Every /api route of an app with the access it declared (the route-by-role test walks them all). */
+export function listApiRoutes(app: Api): ApiRoute[] {
+  return routeTables.get(app) ?? [];
+}
 
 /** Bodies larger than this are refused before parsing (tenant settings with a certificate chain fit easily). */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -21,7 +34,7 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
  */
 export async function buildApp(deps: AppDeps): Promise<Api> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? false }),
     bodyLimit: BODY_LIMIT_BYTES,
     // Unknown fields are an error (400), not silently dropped; query strings are coerced to their types.
     ajv: {
@@ -32,9 +45,13 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
 
   app.decorateRequest('principal', null);
   app.setErrorHandler(handleError);
+  const routes: ApiRoute[] = [];
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/') && !route.config?.access) {
-      throw new Error(`route ${route.method} ${route.url} declares no access (config.access)`);
+    if (!route.url.startsWith('/api/')) return;
+    const access = route.config?.access;
+    if (!access) throw new Error(`route ${route.method} ${route.url} declares no access (config.access)`);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, access });
     }
   });
   await app.register(fastifyCookie);
@@ -70,6 +87,18 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     }
   });
 
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      // The route pattern (never the raw URL) keeps label cardinality bounded.
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.recordHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    });
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+  }
+
   await app.register(
     async (api) => {
       api.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
@@ -92,5 +121,6 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   });
 
   await app.ready();
+  routeTables.set(app as Api, routes);
   return app as Api;
 }

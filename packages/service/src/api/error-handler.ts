@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { MasterKeyError } from '../secrets/secret-box.js';
 import { SyncBusyError } from '../sync/sync-tenant.js';
 import { TenantExistsError, TenantInputError, TenantNotFoundError } from '../tenants/tenant-repository.js';
 import { ApiError, type ErrorBody } from './errors.js';
@@ -9,6 +10,8 @@ const domainErrors: [new (...args: never[]) => Error, number, string][] = [
   [TenantExistsError, 409, 'conflict'],
   [TenantNotFoundError, 404, 'not_found'],
   [SyncBusyError, 409, 'sync_running'],
+  // The server's own configuration, not the caller's input: its message names the fix (key file or variable).
+  [MasterKeyError, 500, 'master_key'],
 ];
 
 /** Extra mappings registered by other modules (auth, response actions) without this file importing them. */

@@ -10,6 +10,7 @@ import type { Permission } from '../auth/permissions.js';
 import type { Authenticator, Principal } from '../auth/principal.js';
 import type { SyncController } from '../jobs/sync-controller.js';
 import type { Store } from '../store/store.js';
+import type { Metrics } from './metrics.js';
 
 /** The fastify instance routes are registered on (TypeBox schemas give request types). */
 export type Api = FastifyInstance<
@@ -32,8 +33,12 @@ export interface AppDeps {
   now?: () => Date;
   /** The built web UI (`packages/web/dist`); without it only the API is served. */
   webRoot?: string | null;
-  /** pino options, or false (tests). */
+  /** pino options, or false (tests). Ignored when `loggerInstance` is given. */
   logger?: boolean | Record<string, unknown>;
+  /** One pino logger shared with the scheduler (`mde-bridge start`). */
+  loggerInstance?: FastifyBaseLogger;
+  /** Prometheus metrics served at /metrics; without them /metrics is 404. */
+  metrics?: Metrics;
   /** Serve cookies with `Secure` (behind HTTPS). */
   secureCookies?: boolean;
 }

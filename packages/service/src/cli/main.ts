@@ -1,34 +1,43 @@
 import { emulator, emulatorUsage } from './commands/emulator.js';
 import { migrate, migrateUsage } from './commands/migrate.js';
-import { start } from './commands/start.js';
+import { roles, rolesUsage } from './commands/roles.js';
+import { start, startUsage } from './commands/start.js';
 import { status, statusUsage } from './commands/status.js';
 import { sync, syncUsage } from './commands/sync.js';
 import { tenant, tenantUsage } from './commands/tenant.js';
 import { testConnection, testConnectionUsage } from './commands/test-connection.js';
+import { tokens, tokensUsage } from './commands/tokens.js';
+import { users, usersUsage } from './commands/users.js';
 import { exitCodeFor, UsageError } from './errors.js';
 
 const usage = `Usage: mde-bridge <command> [options]
 
 Commands:
-  start            run mde-bridge (for now: the emulated demo tenant)
+  start            run the bridge: REST API, web UI and sync scheduler (a demo tenant when none is configured)
   emulator         run a standalone Defender for Endpoint emulator
   tenant           add, list, show, remove, disable or enable a Defender tenant
   test-connection  check a tenant's credentials, permissions and licence
   migrate          bring the store's schema up to date
   sync             copy a tenant's devices, alerts, actions, vulnerabilities, software, scores into the store
   status           what the store holds per tenant and how its last syncs went
+  users            add, list, disable or enable users of the bridge; set a password
+  roles            list the roles and what they grant
+  tokens           create, list or revoke API tokens
 
 Run 'mde-bridge <command> --help' for a command's options.
 `;
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  start: { run: start, help: 'Usage: mde-bridge start [--json]\n' },
+  start: { run: (argv) => start(argv), help: startUsage },
   emulator: { run: emulator, help: emulatorUsage },
   tenant: { run: tenant, help: tenantUsage },
   'test-connection': { run: testConnection, help: testConnectionUsage },
   migrate: { run: migrate, help: migrateUsage },
   sync: { run: (argv) => sync(argv), help: syncUsage },
   status: { run: (argv) => status(argv), help: statusUsage },
+  users: { run: (argv) => users(argv), help: usersUsage },
+  roles: { run: (argv) => roles(argv), help: rolesUsage },
+  tokens: { run: (argv) => tokens(argv), help: tokensUsage },
 };
 
 /** Runs one CLI invocation and returns its exit code; errors go to stderr without a stack trace. */

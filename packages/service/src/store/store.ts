@@ -14,6 +14,7 @@ import pg from 'pg';
 import * as initial from './migrations/20261122T200000-initial.js';
 import * as tvm from './migrations/20261122T210000-tvm.js';
 import * as access from './migrations/20261122T230000-access.js';
+import * as apiIndexes from './migrations/20261122T233000-api-indexes.js';
 import type { Database } from './schema.js';
 
 /** Engine differences as capability flags (STYLE.md 9), not `if (sqlite)` scattered through queries. */
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '20261122T200000-initial': initial,
   '20261122T210000-tvm': tvm,
   '20261122T230000-access': access,
+  '20261122T233000-api-indexes': apiIndexes,
 };
 
 /**

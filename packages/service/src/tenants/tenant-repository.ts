@@ -112,6 +112,49 @@ export async function addTenant(
   input: NewTenant,
   now: Date = new Date(),
 ): Promise<TenantView> {
+  const valid = checkNewTenant(input);
+  if (await findRow(db, valid.name))
+    throw new TenantExistsError(`a tenant named '${valid.name}' already exists`);
+
+  const timestamp = now.toISOString();
+  const row = {
+    id: randomUUID(),
+    ...valid.columns,
+    credential_kind: valid.credential.kind,
+    credential_ciphertext: box.seal(valid.credential.secret, valid.name),
+    certificate_pem: valid.credential.certificatePem,
+    enabled: input.enabled === false ? 0 : 1,
+    is_demo: input.isDemo ? 1 : 0,
+    settings: JSON.stringify(input.settings ?? {}),
+    created_at: timestamp,
+    updated_at: timestamp,
+  } satisfies TenantRow;
+  try {
+    await db.insertInto('tenants').values(row).execute();
+  } catch (err) {
+    // Lost a race with another `tenant add` of the same name (the unique index caught it).
+    if (await findRow(db, valid.name))
+      throw new TenantExistsError(`a tenant named '${valid.name}' already exists`);
+    throw err;
+  }
+  return toView(row);
+}
+
+/** A tenant's settings checked and normalised, its credential ready to seal; nothing read or written. */
+export interface CheckedTenant {
+  name: string;
+  columns: Pick<
+    TenantRow,
+    'name' | 'tenant_id' | 'client_id' | 'cloud' | 'api_url' | 'login_url' | 'graph_url' | 'proxy'
+  >;
+  credential: { kind: 'secret' | 'certificate'; secret: string; certificatePem: string | null };
+}
+
+/**
+ * Validates a would-be tenant (name, IDs, cloud and URLs, proxy, certificate against its key) without touching
+ * the store, so a caller can check input before contacting the tenant (the API's validated save).
+ */
+export function checkNewTenant(input: NewTenant): CheckedTenant {
   const name = input.name.trim();
   if (!NAME.test(name)) {
     throw new TenantInputError(
@@ -134,37 +177,21 @@ export async function addTenant(
   }
   const proxy = validProxy(blank(input.proxy));
   const credential = sealable(input.credential);
-  if (await findRow(db, name)) throw new TenantExistsError(`a tenant named '${name}' already exists`);
-
-  const timestamp = now.toISOString();
-  const row = {
-    id: randomUUID(),
+  return {
     name,
-    tenant_id: tenantId,
-    client_id: clientId,
-    cloud: resolved.name,
-    // Only what the user overrode: a named cloud's own URLs follow the client's table when it is updated.
-    api_url: urls.apiUrl ? resolved.apiUrl : null,
-    login_url: urls.loginUrl ? resolved.loginUrl : null,
-    graph_url: urls.graphUrl ? resolved.graphUrl : null,
-    proxy,
-    credential_kind: credential.kind,
-    credential_ciphertext: box.seal(credential.secret, name),
-    certificate_pem: credential.certificatePem,
-    enabled: input.enabled === false ? 0 : 1,
-    is_demo: input.isDemo ? 1 : 0,
-    settings: JSON.stringify(input.settings ?? {}),
-    created_at: timestamp,
-    updated_at: timestamp,
-  } satisfies TenantRow;
-  try {
-    await db.insertInto('tenants').values(row).execute();
-  } catch (err) {
-    // Lost a race with another `tenant add` of the same name (the unique index caught it).
-    if (await findRow(db, name)) throw new TenantExistsError(`a tenant named '${name}' already exists`);
-    throw err;
-  }
-  return toView(row);
+    columns: {
+      name,
+      tenant_id: tenantId,
+      client_id: clientId,
+      cloud: resolved.name,
+      // Only what the user overrode: a named cloud's own URLs follow the client's table when it is updated.
+      api_url: urls.apiUrl ? resolved.apiUrl : null,
+      login_url: urls.loginUrl ? resolved.loginUrl : null,
+      graph_url: urls.graphUrl ? resolved.graphUrl : null,
+      proxy,
+    },
+    credential,
+  };
 }
 
 export async function listTenants(db: Kysely<Database>): Promise<TenantView[]> {
@@ -183,10 +210,14 @@ export async function getTenantRow(db: Kysely<Database>, name: string): Promise<
   return row;
 }
 
-/** Removes a tenant and every row it owns, in one transaction; returns what was deleted per table. */
+/**
+ * Removes a tenant and every row it owns, in one transaction; returns what was deleted per table. `also` runs
+ * inside that transaction (the API's audit record commits with the removal, or neither does).
+ */
 export async function removeTenant(
   db: Kysely<Database>,
   name: string,
+  also?: (trx: Kysely<Database>, tenant: TenantView) => Promise<void>,
 ): Promise<{ tenant: TenantView; deleted: Record<(typeof tenantScopedTables)[number], number> }> {
   return db.transaction().execute(async (trx) => {
     const row = await getTenantRow(trx, name);
@@ -200,6 +231,7 @@ export async function removeTenant(
       deleted[table] = Number(result.numDeletedRows);
     }
     await trx.deleteFrom('tenants').where('id', '=', row.id).execute();
+    await also?.(trx, toView(row));
     return { tenant: toView(row), deleted };
   });
 }

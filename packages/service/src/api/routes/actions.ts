@@ -1,4 +1,26 @@
+import { listMachineActions } from '../../hosts/action-queries.js';
 import type { Api, AppDeps } from '../types.js';
+import { deviceGroupsOf, tenantFilter } from './request-scope.js';
+import { ActionListQuery, MachineActionSchema, pageOf } from './schemas/hosts.js';
 
-/** TODO(issue 5): not written yet. */
-export function actionsRoutes(_api: Api, _deps: AppDeps): void {}
+/** Machine actions (isolate, release, scan …) as Defender reports them, newest first. */
+export function actionsRoutes(api: Api, deps: AppDeps): void {
+  const { db } = deps.store;
+  api.get(
+    '/actions',
+    {
+      schema: {
+        tags: ['actions'],
+        querystring: ActionListQuery,
+        response: { 200: pageOf(MachineActionSchema) },
+      },
+      config: { access: 'hosts.view' },
+    },
+    async (request) =>
+      listMachineActions(
+        db,
+        { ...request.query, tenant: await tenantFilter(db, request.query.tenant) },
+        deviceGroupsOf(request),
+      ),
+  );
+}

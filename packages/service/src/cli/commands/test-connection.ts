@@ -6,6 +6,7 @@ import {
 } from '@mde-bridge/client';
 import { openMigratedStore, storeUrl } from '../../config/settings.js';
 import { openTenantClient } from '../../tenants/tenant-client.js';
+import { connectionReportJson } from '../../tenants/tenant-connection-test.js';
 import { parseFlags } from '../args.js';
 import {
   type ConnectionSettings,
@@ -81,19 +82,8 @@ export async function testConnection(
     }
     report = await runTest(client);
   }
-  out.write(json ? `${JSON.stringify(jsonReport(report))}\n` : humanReport(report));
+  out.write(json ? `${JSON.stringify(connectionReportJson(report))}\n` : humanReport(report));
   return report.ok ? 0 : 1;
-}
-
-function jsonReport(r: ConnectionReport) {
-  return {
-    ok: r.ok,
-    steps: r.steps.map(({ name, ok, detail }) => ({ name, ok, detail })),
-    permissions: r.permissions,
-    features: r.features,
-    latencyMs: r.latencyMs,
-    clockSkewSeconds: r.clockSkewSeconds,
-  };
 }
 
 function humanReport(r: ConnectionReport): string {

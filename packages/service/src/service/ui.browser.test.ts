@@ -1,0 +1,196 @@
+/**
+ * Browser tests: Debian's chromium driven by playwright-core against the real service (store, scheduler,
+ * API, built UI) and real emulators. Screenshots of each page land in test-artifacts/screenshots/ (not
+ * committed). Skipped, saying so, when /usr/bin/chromium is absent (`.ci/run` installs it).
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../auth/users.js';
+import { DEFAULT_WEB_ROOT, type RunningService, startService } from './start-service.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const repoRoot = resolve(fileURLToPath(new URL('../../../../', import.meta.url)));
+const screenshots = join(repoRoot, 'test-artifacts', 'screenshots');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`${CHROMIUM} is missing: browser tests skipped (apt-get install -y chromium)`);
+
+const ADMIN_PASSWORD = 'browser-test admin password';
+const READER_PASSWORD = 'browser-test reader password';
+
+let dir: string;
+let service: RunningService;
+let other: RunningEmulator;
+let browser: Browser;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${service.url}/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
+
+describe.skipIf(!hasChromium)('the web UI in chromium', () => {
+  beforeAll(async () => {
+    if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {
+      execFileSync('npx', ['vite', 'build', 'packages/web', '--logLevel', 'warn'], {
+        cwd: repoRoot,
+        stdio: 'inherit',
+      });
+    }
+    mkdirSync(screenshots, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'mde-bridge-ui-'));
+    service = await startService({
+      env: {
+        MDE_BRIDGE_DATA_DIR: dir,
+        MDE_BRIDGE_MASTER_KEY: randomBytes(32).toString('base64'),
+        MDE_BRIDGE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      },
+      port: 0,
+      logger: false,
+      demoDevices: 30,
+      say: () => {},
+    });
+    await createUser(service.store.db, {
+      username: 'reader',
+      password: READER_PASSWORD,
+      roleId: 'read-only',
+    });
+    other = await startEmulator({ host: '127.0.0.1', seed: 'browser', devices: 5, log: () => {} });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    // The demo tenant's devices must be in the replica before the host pages are walked.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const row = await service.store.db
+        .selectFrom('devices')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      if (Number(row.n) > 0) break;
+      if (Date.now() > deadline) throw new Error('the demo tenant was not synced within a minute');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await other?.close();
+    await service?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs in the first administrator and shows the dashboard with the demo tenant', async () => {
+    const page = await browser.newPage();
+    await page.goto(service.url);
+    await page.getByLabel('Username').waitFor();
+    await shot(page, '01-login');
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await expect(page.getByText('Emulated demo tenant').first().isVisible()).resolves.toBe(true);
+    await shot(page, '02-dashboard');
+    await page.close();
+  });
+
+  it('tests a new tenant’s connection with a good and a wrong secret, refuses to save the wrong one, saves the good one', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${service.url}/settings/tenants/new`);
+    await page.getByLabel('Name').fill('lab');
+    await page.getByLabel('Directory (tenant) ID').fill(other.tenantId);
+    await page.getByLabel('Application (client) ID').fill(other.demoApp.clientId);
+    await page.getByLabel('Client secret').fill(other.demoApp.clientSecret);
+    await page.getByLabel('Cloud').selectOption('custom');
+    await page.getByLabel('API URL').fill(other.apiUrl);
+    await page.getByLabel('Login URL').fill(other.loginUrl);
+    await page.getByLabel('Graph URL').fill(other.graphUrl);
+
+    await page.getByRole('button', { name: 'Test Connection' }).click();
+    await page.getByText('Connection OK').waitFor();
+    await shot(page, '03-tenant-test-ok');
+
+    await page.getByLabel('Client secret').fill('not-the-secret');
+    await page.getByRole('button', { name: 'Test Connection' }).click();
+    await page.getByText('Connection failed').waitFor();
+    const failure = await page.getByRole('alert').first().textContent();
+    expect((failure ?? '').toLowerCase()).toContain('token');
+    await shot(page, '04-tenant-test-wrong-secret');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/not saved/i).waitFor();
+    const stored = await service.store.db.selectFrom('tenants').select('name').execute();
+    expect(stored.map((t) => t.name)).toEqual(['demo']);
+
+    await page.getByLabel('Client secret').fill(other.demoApp.clientSecret);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Tenant saved').waitFor();
+    const after = await service.store.db.selectFrom('tenants').select('name').orderBy('name').execute();
+    expect(after.map((t) => t.name)).toEqual(['demo', 'lab']);
+    await shot(page, '05-tenant-saved');
+    await page.close();
+  });
+
+  it('searches the hosts list and opens a host page with its Defender context', async () => {
+    const device = await service.store.db
+      .selectFrom('devices')
+      .select(['id', 'computer_dns_name'])
+      .where('removed_at', 'is', null)
+      .orderBy('computer_dns_name')
+      .executeTakeFirstOrThrow();
+    const page = await browser.newPage();
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${service.url}/hosts`);
+    await page.getByLabel('Search hosts').fill(device.computer_dns_name);
+    await page.getByRole('link', { name: device.computer_dns_name }).first().waitFor();
+    expect(page.url()).toContain('q=');
+    await shot(page, '06-hosts-search');
+
+    await page.getByRole('link', { name: device.computer_dns_name }).first().click();
+    await page.getByRole('heading', { name: device.computer_dns_name }).waitFor();
+    await page.getByRole('tab', { name: 'Host Details' }).click();
+    await page.getByText(device.id).first().waitFor();
+    await shot(page, '07-host-page');
+    await page.close();
+  });
+
+  it('hides edit controls from a read-only user, and the API refuses them', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'reader', READER_PASSWORD);
+    await page.goto(`${service.url}/settings/tenants`);
+    await page.getByRole('heading', { name: 'Tenants' }).waitFor();
+    await page.getByText('demo').first().waitFor();
+    expect(await page.getByRole('button', { name: /add tenant/i }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: /add tenant/i }).count()).toBe(0);
+    await shot(page, '08-read-only-tenants');
+
+    const status = await page.evaluate(async () => {
+      const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string };
+      const response = await fetch('/api/v1/tenants/demo/disable', {
+        method: 'POST',
+        headers: { 'x-csrf-token': me.csrfToken },
+      });
+      return response.status;
+    });
+    expect(status).toBe(403);
+    await page.close();
+  });
+});
