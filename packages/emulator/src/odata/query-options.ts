@@ -9,7 +9,7 @@
  */
 import { errors } from '../errors.js';
 import { compileFilter, propertyIndex, propertyReader } from './filter-eval.js';
-import type { EntitySetSpec, ODataOrderBy, ODataQuery, ODataResult } from './types.js';
+import type { EntitySetSpec, ODataOrderBy, ODataQuery, ODataResult, ODataSeek } from './types.js';
 
 /** Page size when `$top` is absent (spec 3.3: max page size 10,000). */
 export const DEFAULT_PAGE_SIZE = 10_000;
@@ -269,13 +269,14 @@ export function nextLinkFor(pageUrl: URL, skip: number): string {
 /**
  * Runs a parsed query over a collection: filter, order (stable; source order without `$orderby`),
  * skip/top, project. Without `$orderby`/`$count` the source is only iterated as far as the page needs
- * (plus one item to know whether a nextLink is due), so walking a huge collection page by page is cheap.
+ * (plus one item to know whether a nextLink is due), so walking a huge collection page by page is cheap; with
+ * `seek` there too the source starts near `$skip` instead of being iterated from its first item.
  */
 export function applyQuery<T>(
   items: Iterable<T>,
   q: ODataQuery<T>,
   _spec: EntitySetSpec<T>,
-  opts: { pageUrl: URL; pageSize?: number },
+  opts: { pageUrl: URL; pageSize?: number; seek?: ODataSeek<T> },
 ): ODataResult<T> {
   const pageSize = Math.max(1, opts.pageSize ?? DEFAULT_PAGE_SIZE);
   const skip = q.skip ?? 0;
@@ -301,9 +302,12 @@ export function applyQuery<T>(
     count = n;
     more = n > skip + limit;
   } else if (limit > 0) {
-    let skipped = 0;
-    for (const item of items) {
-      if (pred && !pred(item)) continue;
+    // A sought source yields matching items only, from match number `start` on.
+    const sought = opts.seek?.(skip, q.filter);
+    const test = sought ? undefined : pred;
+    let skipped = sought ? sought.start : 0;
+    for (const item of sought ? sought.items : items) {
+      if (test && !test(item)) continue;
       if (skipped < skip) {
         skipped++;
         continue;

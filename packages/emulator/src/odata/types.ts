@@ -64,6 +64,17 @@ export interface ODataQuery<T> {
   count: boolean;
 }
 
+/**
+ * A collection that can start part-way (`applyQuery`'s `seek`): for `$skip` and `$filter` it returns the items
+ * that match the filter (every item without one), in source order, from match number `start` (at most `skip`)
+ * on; or undefined, and the query runs over the whole collection. Lets sources derived on demand serve a deep
+ * page without deriving everything before it.
+ */
+export type ODataSeek<T> = (
+  skip: number,
+  filter: ODataQuery<T>['filter'],
+) => { start: number; items: Iterable<T> } | undefined;
+
 /** One page (`applyQuery`): items are projected to `$select` keys when it is given. */
 export interface ODataResult<T> {
   value: (T | Partial<T>)[];

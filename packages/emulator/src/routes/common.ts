@@ -3,7 +3,7 @@ import { errors } from '../errors.js';
 import type { DeviceRecord } from '../generator/types.js';
 import type { Reply, RequestContext } from '../http/router.js';
 import { applyQuery, parseQuery } from '../odata/index.js';
-import type { EntitySetSpec } from '../odata/types.js';
+import type { EntitySetSpec, ODataSeek } from '../odata/types.js';
 import type { EmulatorState } from '../state/emulator-state.js';
 
 /** Defender's published limit for most APIs (spec 9.1). */
@@ -18,10 +18,10 @@ export function collection<T>(
   ctx: RequestContext,
   spec: EntitySetSpec<T>,
   items: Iterable<T>,
-  opts: { context?: string; map?: (item: T) => unknown } = {},
+  opts: { context?: string; map?: (item: T) => unknown; seek?: ODataSeek<T> } = {},
 ): Reply {
   const q = parseQuery(ctx.query, spec);
-  const result = applyQuery(items, q, spec, { pageUrl: ctx.url });
+  const result = applyQuery(items, q, spec, { pageUrl: ctx.url, seek: opts.seek });
   const prefix: Record<string, unknown> = {
     '@odata.context': metadataUrl(ctx, opts.context ?? spec.entitySet),
   };

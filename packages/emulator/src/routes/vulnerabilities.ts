@@ -2,14 +2,15 @@ import type { MachineReference, MachineVulnerability, Vulnerability } from '@mde
 import { errors } from '../errors.js';
 import type { DeviceRecord, DeviceVulnerability } from '../generator/types.js';
 import type { RouteDef } from '../http/router.js';
-import type { EntitySetSpec } from '../odata/types.js';
+import type { EntitySetSpec, ODataSeek } from '../odata/types.js';
 import type { EmulatorState } from '../state/emulator-state.js';
 import { collection, entity, plainCollection, refuseODataOptions } from './common.js';
 
 /**
  * TVM vulnerabilities (spec 4.4–4.6). Per-device rows are derived on demand by the generator, so every
  * cross-device answer here is a scan over the devices; `machinesVulnerabilities` streams that scan lazily
- * (100,000 devices × ~10 rows must never sit in one array).
+ * (100,000 devices × ~10 rows must never sit in one array) and seeks to a page's first device through
+ * `MachineVulnerabilityListing` instead of deriving every device before `$skip`.
  *
  * Rate limit: none is published for the TVM APIs (spec 9.1 NOT FOUND), so the routes set no `limit`.
  */
@@ -90,6 +91,112 @@ export function* machineVulnerabilityRows(
   }
 }
 
+/** What the listing walks: the devices of one data version and their rows, derived on demand. */
+export interface VulnerabilitySource {
+  /** Changes whenever the devices or their rows may have changed (`EmulatorState.dataVersion`). */
+  version: number;
+  devices: readonly DeviceRecord[];
+  rowsOf(device: DeviceRecord): DeviceVulnerability[];
+}
+
+/** Matching rows before each device: `before[i]` counts devices `[0, i)`, known for `i <= known`. */
+interface PrefixIndex {
+  before: Int32Array;
+  known: number;
+}
+
+/** Filters indexed at once (each index is 4 bytes a device: 400 kB at 100,000 devices). */
+const MAX_INDEXES = 16;
+
+/**
+ * Seeking into `machinesVulnerabilities` (spec 3.3 paging). Rows are derived per device on demand, so a page
+ * at `$skip=290000` would otherwise derive every device before it, and walking the export page by page would
+ * be quadratic. Per data version and per `$filter` text this keeps how many matching rows precede each device,
+ * filled as far as any request has walked (or counted its way to a `$skip`), so a page finds its first device
+ * by binary search and derives little more than its own rows. Rows themselves are never kept.
+ *
+ * Correct with `$filter` because a filter is a pure function of the row (the OData layer refuses `now()`), so
+ * the counts for one filter text hold until the data version changes. `$orderby` and `$count` never seek.
+ */
+export class MachineVulnerabilityListing {
+  private version = Number.NaN;
+  private devices: readonly DeviceRecord[] = [];
+  private deviceCount = 0;
+  /** By filter text (`''` for none), least recently used first. */
+  private readonly indexes = new Map<string, PrefixIndex>();
+
+  constructor(private readonly source: () => VulnerabilitySource) {}
+
+  /** The `seek` for `applyQuery`: matching rows from the first device that can hold match number `skip`. */
+  readonly seek: ODataSeek<MachineVulnerability> = (skip, filter) => {
+    const { version, devices, rowsOf } = this.source();
+    if (version !== this.version || devices !== this.devices || devices.length !== this.deviceCount) {
+      this.version = version;
+      this.devices = devices;
+      this.deviceCount = devices.length;
+      this.indexes.clear();
+    }
+    const index = this.indexFor(filter?.text ?? '', devices.length);
+    const matches = (device: DeviceRecord): MachineVulnerability[] => {
+      const out: MachineVulnerability[] = [];
+      for (const row of rowsOf(device)) {
+        const r = machineVulnerability(device.machine.id, row);
+        if (!filter || filter.predicate(r)) out.push(r);
+      }
+      return out;
+    };
+    const { before } = index;
+    // Count forward (once per version and filter) until the device holding match `skip` is known.
+    while (index.known < devices.length && before[index.known] < skip) {
+      const device = devices[index.known];
+      const n = filter ? matches(device).length : rowsOf(device).length;
+      before[index.known + 1] = before[index.known] + n;
+      index.known++;
+    }
+    // The last known device with at most `skip` matches before it.
+    let lo = 0;
+    let hi = index.known;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (before[mid] <= skip) lo = mid;
+      else hi = mid - 1;
+    }
+    return { start: before[lo], items: walk(index, devices, lo, matches) };
+  };
+
+  private indexFor(key: string, deviceCount: number): PrefixIndex {
+    let index = this.indexes.get(key);
+    if (index) {
+      this.indexes.delete(key);
+    } else {
+      index = { before: new Int32Array(deviceCount + 1), known: 0 };
+      if (this.indexes.size >= MAX_INDEXES) {
+        const oldest = this.indexes.keys().next().value as string;
+        this.indexes.delete(oldest);
+      }
+    }
+    this.indexes.set(key, index);
+    return index;
+  }
+}
+
+/** The matching rows of devices `from`… in order, recording counts as the walk passes the known edge. */
+function* walk(
+  index: PrefixIndex,
+  devices: readonly DeviceRecord[],
+  from: number,
+  matches: (device: DeviceRecord) => MachineVulnerability[],
+): Generator<MachineVulnerability> {
+  for (let i = from; i < devices.length; i++) {
+    const rows = matches(devices[i]);
+    if (i === index.known) {
+      index.before[i + 1] = index.before[i] + rows.length;
+      index.known++;
+    }
+    yield* rows;
+  }
+}
+
 /** The `PublicAssetDto` of a device (spec 4.6). */
 export function machineReference(device: DeviceRecord): MachineReference {
   const m = device.machine;
@@ -141,6 +248,11 @@ export function vulnerabilitiesIn(
 }
 
 export function vulnerabilityRoutes(state: EmulatorState): RouteDef[] {
+  const listing = new MachineVulnerabilityListing(() => ({
+    version: state.dataVersion,
+    devices: state.data.devices,
+    rowsOf: (d) => state.data.deviceVulnerabilities(d),
+  }));
   const base = {
     family: 'vulnerabilities',
     auth: 'defender' as const,
@@ -164,7 +276,10 @@ export function vulnerabilityRoutes(state: EmulatorState): RouteDef[] {
       handler: (ctx) => {
         const data = state.data;
         const rows = machineVulnerabilityRows(data.devices, (d) => data.deviceVulnerabilities(d));
-        return collection(ctx, machineVulnerabilitySpec, rows, { context: ASSET_VULNERABILITY_CONTEXT });
+        return collection(ctx, machineVulnerabilitySpec, rows, {
+          context: ASSET_VULNERABILITY_CONTEXT,
+          seek: listing.seek,
+        });
       },
     },
     {

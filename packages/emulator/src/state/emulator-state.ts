@@ -3,6 +3,7 @@ import { Directory } from '../auth/index.js';
 import { type ClockMode, EmulatorClock } from '../clock.js';
 import { FaultInjector } from '../faults/fault-injector.js';
 import { generateTenant } from '../generator/index.js';
+import { HOUR } from '../generator/time.js';
 import type { DeviceRecord, TenantData } from '../generator/types.js';
 import type { TableSource } from '../hunting/types.js';
 import { RateLimiter, type RateLimitMode } from '../limits/rate-limiter.js';
@@ -103,9 +104,11 @@ export class EmulatorState {
   catchUp(): void {
     const now = this.clock.now();
     if (now > this.evolvedToMs) {
+      // Evolution works in whole clock hours: within one, nothing changes and derived caches stay valid.
+      const crossed = Math.floor(now / HOUR) > Math.floor(this.evolvedToMs / HOUR);
       this.data.evolve(this.evolvedToMs, now);
       this.evolvedToMs = now;
-      this.dataVersion++;
+      if (crossed) this.dataVersion++;
       this.index();
     }
     this.actions.progress();
