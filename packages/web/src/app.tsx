@@ -8,11 +8,13 @@ import { DashboardPage } from './pages/dashboard.js';
 import { HostPage } from './pages/host/host-page.js';
 import { HostsPage } from './pages/hosts.js';
 import { LoginPage } from './pages/login.js';
+import { ProfilesPage } from './pages/profiles.js';
 import { AuditPage } from './pages/settings/audit.js';
 import { TenantFormPage } from './pages/settings/tenant-form.js';
 import { TenantsPage } from './pages/settings/tenants.js';
 import { TokensPage } from './pages/settings/tokens.js';
 import { UsersPage } from './pages/settings/users.js';
+import { WebhooksPage } from './pages/settings/webhooks.js';
 import { VulnerabilitiesPage } from './pages/vulnerabilities.js';
 import { Link, matchPath, navigate, useLocation } from './router.js';
 import { afterLogin, loginPath, useSession } from './session.js';
@@ -31,6 +33,8 @@ const routes: Route[] = [
   { path: '/alerts', permission: 'hosts.view', render: () => <AlertsPage /> },
   { path: '/actions', permission: 'hosts.view', render: () => <ActionsPage /> },
   { path: '/vulnerabilities', permission: 'hosts.view', render: () => <VulnerabilitiesPage /> },
+  { path: '/profiles', permission: 'hosts.view', render: () => <ProfilesPage /> },
+  { path: '/profiles/:id', permission: 'hosts.view', render: (p) => <ProfilesPage key={p.id} id={p.id} /> },
   { path: '/settings', permission: 'config.view', render: () => <TenantsPage /> },
   { path: '/settings/tenants', permission: 'config.view', render: () => <TenantsPage /> },
   { path: '/settings/tenants/new', permission: 'config.edit', render: () => <TenantFormPage /> },
@@ -42,6 +46,7 @@ const routes: Route[] = [
   { path: '/settings/users', permission: 'users.manage', render: () => <UsersPage /> },
   { path: '/settings/tokens', permission: 'users.manage', render: () => <TokensPage /> },
   { path: '/settings/audit', permission: 'audit.view', render: () => <AuditPage /> },
+  { path: '/settings/webhooks', permission: 'config.view', render: () => <WebhooksPage /> },
 ];
 
 function Redirect({ to }: { to: string }) {

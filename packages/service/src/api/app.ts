@@ -5,11 +5,43 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { accessGuard } from './access-guard.js';
 import { errorBody, handleError } from './error-handler.js';
 import { apiRouteModules } from './routes/index.js';
 import type { Api, AppDeps, RouteAccess } from './types.js';
+
+function frameworkErrorMessage(error: { code?: string; message: string }): string {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return 'a path parameter is longer than any valid id';
+  return 'the request URL is malformed';
+}
+
+/**
+ * A route that declares no body or no query string takes none: anything sent anyway is refused (400) rather
+ * than silently ignored, as unknown fields are everywhere else.
+ */
+async function refuseUndeclaredInput(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (!request.url.startsWith('/api/')) return;
+  const schema = request.routeOptions.schema;
+  if (!schema?.body && request.body !== undefined && request.body !== null) {
+    const empty = typeof request.body === 'object' && Object.keys(request.body).length === 0;
+    if (!empty) {
+      await reply
+        .status(400)
+        .send(errorBody('invalid_request', 'this request takes no body', { field: 'body' }));
+      return;
+    }
+  }
+  if (!schema?.querystring) {
+    const names = Object.keys((request.query ?? {}) as Record<string, unknown>);
+    if (names.length > 0) {
+      const field = `query.${names[0]}`;
+      await reply
+        .status(400)
+        .send(errorBody('invalid_request', `${field} is not a known parameter`, { field }));
+    }
+  }
+}
 
 export interface ApiRoute {
   method: string;
@@ -40,7 +72,14 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
-    trustProxy: false,
+    // Off unless configured: a forged X-Forwarded-For would otherwise dodge the per-address login limit.
+    trustProxy: deps.trustProxy ?? false,
+    // Errors raised before routing (an over-long path parameter, a bad URL) get the same 400 envelope.
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as FastifyReply)
+        .status(400)
+        .send(errorBody('invalid_request', frameworkErrorMessage(error)));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('principal', null);
@@ -56,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<Api> {
   });
   await app.register(fastifyCookie);
   app.addHook('onRequest', accessGuard(deps.authenticator));
+  app.addHook('preValidation', refuseUndeclaredInput);
 
   await app.register(fastifySwagger, {
     openapi: {

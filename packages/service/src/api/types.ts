@@ -39,6 +39,8 @@ export interface AppDeps {
   loggerInstance?: FastifyBaseLogger;
   /** Prometheus metrics served at /metrics; without them /metrics is 404. */
   metrics?: Metrics;
+  /** fastify's `trustProxy`: the proxy addresses (comma-separated IPs / CIDRs) whose X-Forwarded-For is believed. */
+  trustProxy?: string;
   /** Serve cookies with `Secure` (behind HTTPS). */
   secureCookies?: boolean;
 }

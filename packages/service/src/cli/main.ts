@@ -1,4 +1,5 @@
 import { emulator, emulatorUsage } from './commands/emulator.js';
+import { hosts, hostsUsage } from './commands/hosts.js';
 import { migrate, migrateUsage } from './commands/migrate.js';
 import { roles, rolesUsage } from './commands/roles.js';
 import { start, startUsage } from './commands/start.js';
@@ -20,6 +21,7 @@ Commands:
   migrate          bring the store's schema up to date
   sync             copy a tenant's devices, alerts, actions, vulnerabilities, software, scores into the store
   status           what the store holds per tenant and how its last syncs went
+  hosts            look up a host's Defender context (hosts lookup)
   users            add, list, disable or enable users of the bridge; set a password
   roles            list the roles and what they grant
   tokens           create, list or revoke API tokens
@@ -35,6 +37,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help:
   migrate: { run: migrate, help: migrateUsage },
   sync: { run: (argv) => sync(argv), help: syncUsage },
   status: { run: (argv) => status(argv), help: statusUsage },
+  hosts: { run: (argv) => hosts(argv), help: hostsUsage },
   users: { run: (argv) => users(argv), help: usersUsage },
   roles: { run: (argv) => roles(argv), help: rolesUsage },
   tokens: { run: (argv) => tokens(argv), help: tokensUsage },

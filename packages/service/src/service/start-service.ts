@@ -10,6 +10,8 @@ import { openMigratedStore, storeUrl } from '../config/settings.js';
 import { InProcessScheduler } from '../jobs/in-process-scheduler.js';
 import { secretBox } from '../secrets/secret-box.js';
 import type { Store } from '../store/store.js';
+import { startWebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
+import { afterSync } from './after-sync.js';
 import { attachDemoTenant, DEMO_DIRECTORY_ID, wantsDemo } from './demo-tenant.js';
 import { listenAddress } from './listen-address.js';
 
@@ -96,6 +98,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
       onGovernor: (tenant, governor) => metrics.watchGovernor(tenant.name, governor),
       logger: logger.child({ component: 'scheduler' }),
     });
+    scheduler.onRunFinished(afterSync(store, logger.child({ component: 'after-sync' })));
     const app = await buildApp({
       store,
       authenticator: createAuthenticator(store.db),
@@ -105,10 +108,13 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
       loggerInstance: logger,
       secureCookies: env.MDE_BRIDGE_SECURE_COOKIES === '1',
+      trustProxy: env.MDE_BRIDGE_TRUST_PROXY?.trim() || undefined,
     });
     closers.push(() => app.close());
     const address = await app.listen({ host, port });
     await scheduler.start();
+    const webhooks = startWebhookDispatcher({ store, logger: logger.child({ component: 'webhooks' }) });
+    closers.push(() => webhooks.stop());
     closers.push(() => scheduler.stop({ timeoutMs: options.shutdownTimeoutMs ?? 15_000 }));
 
     const url = address.replace('://[::1]', '://localhost');

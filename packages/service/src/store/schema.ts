@@ -5,6 +5,10 @@
  * both engines; JSON is text.
  */
 import type { Generated } from 'kysely';
+import { type ContextTables, contextBridgeTables } from './schema-context.js';
+import { type ProfilesTables, profilesBridgeTables } from './schema-profiles.js';
+import { type RiskTables, riskBridgeTables } from './schema-risk.js';
+import { type WebhooksTables, webhooksBridgeTables } from './schema-webhooks.js';
 
 export interface TenantTable {
   id: string;
@@ -232,7 +236,7 @@ export interface DeviceHealthTable {
   updated_at: string;
 }
 
-export interface Database {
+export interface Database extends ContextTables, RiskTables, ProfilesTables, WebhooksTables {
   tenants: TenantTable;
   devices: DeviceTable;
   device_ips: DeviceIpTable;
@@ -255,7 +259,18 @@ export interface Database {
 }
 
 /** Tables of the bridge itself (users, access, audit), not of one Defender tenant. */
-export const bridgeTables = ['tenants', 'roles', 'users', 'sessions', 'api_tokens', 'audit_log'] as const;
+export const bridgeTables = [
+  'tenants',
+  'roles',
+  'users',
+  'sessions',
+  'api_tokens',
+  'audit_log',
+  ...contextBridgeTables,
+  ...riskBridgeTables,
+  ...profilesBridgeTables,
+  ...webhooksBridgeTables,
+] as const;
 export type BridgeTable = (typeof bridgeTables)[number];
 
 /** Normalises any Defender timestamp (1–7 fraction digits) to a fixed-width, sortable ISO string. */

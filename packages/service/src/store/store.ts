@@ -15,6 +15,11 @@ import * as initial from './migrations/20261122T200000-initial.js';
 import * as tvm from './migrations/20261122T210000-tvm.js';
 import * as access from './migrations/20261122T230000-access.js';
 import * as apiIndexes from './migrations/20261122T233000-api-indexes.js';
+import * as events from './migrations/20261123T000000-events.js';
+import * as context from './migrations/20261123T001000-context.js';
+import * as risk from './migrations/20261123T002000-risk.js';
+import * as profiles from './migrations/20261123T003000-profiles.js';
+import * as webhooks from './migrations/20261123T004000-webhooks.js';
 import type { Database } from './schema.js';
 
 /** Engine differences as capability flags (STYLE.md 9), not `if (sqlite)` scattered through queries. */
@@ -46,6 +51,11 @@ export const migrations: Record<string, Migration> = {
   '20261122T210000-tvm': tvm,
   '20261122T230000-access': access,
   '20261122T233000-api-indexes': apiIndexes,
+  '20261123T000000-events': events,
+  '20261123T001000-context': context,
+  '20261123T002000-risk': risk,
+  '20261123T003000-profiles': profiles,
+  '20261123T004000-webhooks': webhooks,
 };
 
 /**

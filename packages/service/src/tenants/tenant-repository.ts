@@ -7,6 +7,10 @@ import { loadClientCertificate, resolveCloud } from '@mde-bridge/client';
 import type { Kysely, Selectable } from 'kysely';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { BridgeTable, Database, TenantTable } from '../store/schema.js';
+import { contextTenantTables } from '../store/schema-context.js';
+import { profilesTenantTables } from '../store/schema-profiles.js';
+import { riskTenantTables } from '../store/schema-risk.js';
+import { webhooksTenantTables } from '../store/schema-webhooks.js';
 
 export type TenantRow = Selectable<TenantTable>;
 
@@ -96,6 +100,10 @@ const TENANT_SCOPED: Record<Exclude<keyof Database, BridgeTable>, true> = {
   recommendations: true,
   scores: true,
   device_health: true,
+  ...contextTenantTables,
+  ...riskTenantTables,
+  ...profilesTenantTables,
+  ...webhooksTenantTables,
 };
 export const tenantScopedTables = Object.keys(TENANT_SCOPED) as (keyof typeof TENANT_SCOPED)[];
 

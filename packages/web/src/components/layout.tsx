@@ -16,12 +16,14 @@ const main: NavItem[] = [
   { href: '/alerts', label: 'Alerts', permission: 'hosts.view' },
   { href: '/actions', label: 'Actions', permission: 'hosts.view' },
   { href: '/vulnerabilities', label: 'Vulnerabilities', permission: 'hosts.view' },
+  { href: '/profiles', label: 'Profiles', permission: 'hosts.view' },
 ];
 
 const settings: NavItem[] = [
   { href: '/settings/tenants', label: 'Tenants', permission: 'config.view' },
   { href: '/settings/users', label: 'Users and roles', permission: 'users.manage' },
   { href: '/settings/tokens', label: 'API tokens', permission: 'users.manage' },
+  { href: '/settings/webhooks', label: 'Webhooks', permission: 'config.view' },
   { href: '/settings/audit', label: 'Audit log', permission: 'audit.view' },
 ];
 

@@ -3,14 +3,18 @@ import { actionsRoutes } from './actions.js';
 import { alertsRoutes } from './alerts.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { contextRoutes } from './context.js';
 import { dashboardRoutes } from './dashboard.js';
 import { hostsRoutes } from './hosts.js';
+import { profilesRoutes } from './profiles.js';
+import { riskRoutes } from './risk.js';
 import { rolesRoutes } from './roles.js';
 import { syncRoutes } from './sync.js';
 import { tenantsRoutes } from './tenants.js';
 import { tokensRoutes } from './tokens.js';
 import { tvmRoutes } from './tvm.js';
 import { usersRoutes } from './users.js';
+import { webhooksRoutes } from './webhooks.js';
 
 /** Every module of /api/v1, one per URL area (routes/ mirrors the URLs). */
 export const apiRouteModules: ((api: Api, deps: AppDeps) => void | Promise<void>)[] = [
@@ -26,4 +30,8 @@ export const apiRouteModules: ((api: Api, deps: AppDeps) => void | Promise<void>
   actionsRoutes,
   tvmRoutes,
   dashboardRoutes,
+  contextRoutes,
+  riskRoutes,
+  profilesRoutes,
+  webhooksRoutes,
 ];

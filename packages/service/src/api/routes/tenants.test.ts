@@ -156,6 +156,8 @@ for (const engine of engines) {
         [input({ certificatePem: 'PEM' }), 'body.certificatePem'],
         [input({ privateKeyPem: 'KEY' }), 'body.privateKeyPem'],
         [{ ...input(), name: undefined }, 'body.name'],
+        [input({ settings: { schedules: { machines: '10s' } } }), 'body.settings.schedules.machines'],
+        [input({ settings: { schedules: { devices: '1h' } } }), 'body.settings.schedules.devices'],
       ] as const) {
         const { status, body } = await call('POST', '/tenants', payload);
         expect(status, JSON.stringify(payload)).toBe(400);

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { type Static, Type } from 'typebox';
 import type { AuditEntryInput } from '../../audit/audit-entry.js';
 import { appendAudit } from '../../audit/audit-log.js';
+import { resolveSchedules, ScheduleSettingsError } from '../../jobs/schedule-settings.js';
 import { secretBox } from '../../secrets/secret-box.js';
 import type { Database } from '../../store/schema.js';
 import { type ConnectionReportJson, testTenantSettings } from '../../tenants/tenant-connection-test.js';
@@ -97,6 +98,7 @@ export function tenantsRoutes(api: Api, deps: AppDeps): void {
       const { validate, ...input } = request.body;
       const tenant = newTenantOf(input);
       const checked = checkNewTenant(tenant);
+      checkSettings(input.settings);
       const clash = await db
         .selectFrom('tenants')
         .select('id')
@@ -142,6 +144,7 @@ export function tenantsRoutes(api: Api, deps: AppDeps): void {
         credential,
       });
       const checked = checkNewTenant(next);
+      checkSettings(rest.settings);
       // Renaming, switching off or re-tuning a tenant does not need Defender to answer; new connection settings do.
       const touchesConnection = CONNECTION_FIELDS.some((field) => request.body[field] !== undefined);
       if (validate !== false && touchesConnection) {
@@ -285,6 +288,17 @@ function newTenantOf(body: TenantBody): NewTenant {
     enabled: body.enabled,
     settings: body.settings,
   };
+}
+
+/** Settings the scheduler could not follow are refused here, naming the field, rather than ignored later. */
+function checkSettings(settings: Record<string, unknown> | undefined): void {
+  if (settings === undefined) return;
+  try {
+    resolveSchedules(settings);
+  } catch (err) {
+    if (err instanceof ScheduleSettingsError) throw badRequest(err.message, `body.settings.${err.field}`);
+    throw err;
+  }
 }
 
 /** The step that made the test fail (informational steps such as the licence probe do not). */

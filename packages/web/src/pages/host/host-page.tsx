@@ -9,11 +9,13 @@ import { type TabDef, Tabs } from '../../components/tabs.js';
 import { Link, useQueryState } from '../../router.js';
 import { HostDetailsTab } from './host-details-tab.js';
 import { HostActionsTab, HostAlertsTab, HostSoftwareTab, HostVulnerabilitiesTab } from './host-lists.js';
+import { RiskTab } from './risk-tab.js';
 
 // The host page's tabs, in order. Later issues add theirs here: the Risk tab (C6) after Host Details, and the
 // lockdown widget (C9) in the header's `actions` next to the isolation badge.
 const tabs: (TabDef & { render: (host: HostDetail) => ReactNode })[] = [
   { id: 'details', label: 'Host Details', render: (host) => <HostDetailsTab host={host} /> },
+  { id: 'risk', label: 'Risk', render: (host) => <RiskTab host={host} /> },
   { id: 'alerts', label: 'Alerts', render: (host) => <HostAlertsTab host={host} /> },
   {
     id: 'vulnerabilities',
