@@ -1,5 +1,7 @@
 import { hasPortal, portalLinks, resolveCloud } from '@mde-bridge/client';
 import { type Kysely, type SqlBool, sql } from 'kysely';
+import { deviceMatch } from '../context/endpoints.js';
+import { getDeviceRisk } from '../risk/device-risk.js';
 import type { Database } from '../store/schema.js';
 import { allOf, type DeviceGroups, inDeviceScope } from './device-scope.js';
 import { type HostDetail, hostSummaryColumns, toHostSummary } from './host-view.js';
@@ -89,9 +91,13 @@ export async function getHostDetail(
     .where('device_id', '=', key.id)
     .executeTakeFirstOrThrow();
 
+  const match = await deviceMatch(db, key.tenant, key.id);
   const summary = toHostSummary(row);
+  const risk = await getDeviceRisk(db, key.tenant, key.id);
   return {
     ...summary,
+    riskLevel: risk?.overall ?? null,
+    risk,
     firstSeen: row.first_seen,
     aadDeviceId: row.aad_device_id,
     lastExternalIpAddress: row.last_external_ip_address,
@@ -115,10 +121,12 @@ export async function getHostDetail(
     counts: { activeAlerts: toCount(activeAlerts.n), vulnerabilities: toCount(vulnerabilities.n) },
     isPotentialDuplicate: Number(row.is_potential_duplication) === 1,
     mergedIntoMachineId: row.merged_into_machine_id,
+    ...(match ? { match } : {}),
   };
 }
 
-function hostLinks(
+/** A device's Defender portal pages for its tenant's cloud; null when the cloud has no portal. */
+export function hostLinks(
   tenant: {
     entra_tenant_id: string;
     cloud: string;

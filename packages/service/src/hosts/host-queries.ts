@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { listUnmanagedHosts } from '../context/unmanaged-hosts.js';
+import type { RiskLevel } from '../risk/device-risk.js';
 import type { Database, IsolationStateName } from '../store/schema.js';
 import { allOf, containsPattern, type DeviceGroups, inDeviceScope, likeLiteral } from './device-scope.js';
 import { type HostSummary, hostSummaryColumns, toHostSummary } from './host-view.js';
@@ -18,6 +20,8 @@ export interface HostFilters {
   health?: string;
   exposure?: string;
   risk?: string;
+  /** The bridge's overall risk level (device_risk `r`). */
+  riskLevel?: RiskLevel;
   isolation?: IsolationStateName;
   tag?: string;
   group?: string;
@@ -47,7 +51,7 @@ export function hostConditions(filters: HostFilters, groups: DeviceGroups): RawB
     if (value !== undefined) where.push(sql<SqlBool>`${sql.ref(column)} = ${value}`);
   };
   if (!filters.includeRemoved) where.push(sql<SqlBool>`d.removed_at is null`);
-  // Every host listed today is managed by Defender, so asking for unmanaged ones finds nothing.
+  // Unmanaged hosts are endpoints, not devices (listHosts answers them from context/unmanaged-hosts.ts).
   if (filters.managed === false) where.push(sql<SqlBool>`1 = 0`);
   equals('d.tenant', filters.tenant);
   equals('d.os_platform', filters.os);
@@ -59,6 +63,7 @@ export function hostConditions(filters: HostFilters, groups: DeviceGroups): RawB
   if (filters.isolation !== undefined) {
     where.push(sql<SqlBool>`coalesce(i.state, 'unknown') = ${filters.isolation}`);
   }
+  if (filters.riskLevel !== undefined) where.push(sql<SqlBool>`r.overall = ${filters.riskLevel}`);
   if (filters.tag !== undefined) {
     // machine_tags is a JSON array of strings: the quoted tag matches one element exactly.
     where.push(sql<SqlBool>`d.machine_tags like ${containsPattern(JSON.stringify(filters.tag))} escape '\\'`);
@@ -93,6 +98,7 @@ export async function listHosts(
   request: HostListRequest,
   groups: DeviceGroups,
 ): Promise<ListPage<HostSummary>> {
+  if (request.managed === false) return listUnmanagedHosts(db, request, groups);
   const { page, pageSize, limit, offset } = pageWindow(request);
   const where = allOf(hostConditions(request, groups));
   const order = orderBy(sortKeys[request.sort ?? 'name'](), request.order ?? 'asc', ['d.id', 'd.tenant']);
@@ -111,7 +117,11 @@ export async function listHosts(
     .leftJoin('isolation_states as i', (join) =>
       join.onRef('i.tenant', '=', 'd.tenant').onRef('i.machine_id', '=', 'd.id'),
     )
+    .leftJoin('device_risk as r', (join) =>
+      join.onRef('r.tenant', '=', 'd.tenant').onRef('r.device_id', '=', 'd.id'),
+    )
     .select(hostSummaryColumns)
+    .select('r.overall as risk_level')
     .orderBy(order)
     .execute();
   const { n } = await devicesMatching(db, request)
@@ -121,11 +131,18 @@ export async function listHosts(
   return { items: rows.map(toHostSummary), total: toCount(n), page, pageSize };
 }
 
-/** Devices `d`, joined to their isolation state `i` only when a filter needs it (a lookup per device). */
+/** Devices `d`, joined to their isolation state `i` and risk `r` only when a filter needs them (a lookup per device). */
 function devicesMatching(db: Kysely<Database>, filters: HostFilters) {
-  const devices = db.selectFrom('devices as d');
-  if (filters.isolation === undefined) return devices;
-  return devices.leftJoin('isolation_states as i', (join) =>
-    join.onRef('i.tenant', '=', 'd.tenant').onRef('i.machine_id', '=', 'd.id'),
-  ) as unknown as typeof devices;
+  let devices = db.selectFrom('devices as d');
+  if (filters.isolation !== undefined) {
+    devices = devices.leftJoin('isolation_states as i', (join) =>
+      join.onRef('i.tenant', '=', 'd.tenant').onRef('i.machine_id', '=', 'd.id'),
+    ) as unknown as typeof devices;
+  }
+  if (filters.riskLevel !== undefined) {
+    devices = devices.leftJoin('device_risk as r', (join) =>
+      join.onRef('r.tenant', '=', 'd.tenant').onRef('r.device_id', '=', 'd.id'),
+    ) as unknown as typeof devices;
+  }
+  return devices;
 }

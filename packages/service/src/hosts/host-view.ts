@@ -1,3 +1,4 @@
+import type { DeviceRisk, RiskLevel } from '../risk/device-risk.js';
 import type { IsolationStateName } from '../store/schema.js';
 import { stringArray } from './list-page.js';
 
@@ -13,14 +14,16 @@ export interface HostSummary {
   onboardingStatus: string | null;
   riskScore: string | null;
   exposureLevel: string | null;
+  /** The bridge's overall risk level (risk/risk-rules.ts); null until first computed. */
+  riskLevel: RiskLevel | null;
   deviceValue: string | null;
   isolationState: IsolationStateName;
   lastSeen: string | null;
   lastIpAddress: string | null;
   tags: string[];
   deviceGroup: string | null;
-  /** Every host the bridge knows today comes from Defender; unmanaged hosts arrive with a later issue. */
-  managed: true;
+  /** false for an endpoint seen on the network that matches no Defender device (context/unmanaged-hosts.ts). */
+  managed: boolean;
   removed: boolean;
 }
 
@@ -38,9 +41,13 @@ export interface HostDetail extends HostSummary {
   health: { state: string; since: string } | null;
   /** Defender portal pages for the tenant's cloud; null when the cloud has no portal (a custom cloud). */
   links: { overview: string; vulnerabilities: string; alerts: string } | null;
+  /** The bridge's risk levels with their reasons (C6); null until first computed. */
+  risk: DeviceRisk | null;
   counts: { activeAlerts: number; vulnerabilities: number };
   isPotentialDuplicate: boolean;
   mergedIntoMachineId: string | null;
+  /** How network-observed endpoints were matched to this device (the newest endpoint row), when any. */
+  match?: { by: string; hostname: string | null; ip: string | null; lastSeenAt: string };
 }
 
 /** The columns a host summary is read from (device `d`, tenant `t`, isolation state `i`). */
@@ -62,6 +69,8 @@ export interface HostSummaryRow {
   machine_tags: string;
   rbac_group_name: string | null;
   removed_at: string | null;
+  /** device_risk.overall, where the query joins it (`r.overall as risk_level`). */
+  risk_level?: string | null;
 }
 
 export const hostSummaryColumns = [
@@ -96,6 +105,7 @@ export function toHostSummary(row: HostSummaryRow): HostSummary {
     onboardingStatus: row.onboarding_status,
     riskScore: row.risk_score,
     exposureLevel: row.exposure_level,
+    riskLevel: (row.risk_level ?? null) as RiskLevel | null,
     deviceValue: row.device_value,
     isolationState: (row.isolation_state ?? 'unknown') as IsolationStateName,
     lastSeen: row.last_seen,

@@ -113,7 +113,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     closers.push(() => app.close());
     const address = await app.listen({ host, port });
     await scheduler.start();
-    const webhooks = startWebhookDispatcher({ store, logger: logger.child({ component: 'webhooks' }) });
+    const webhooks = startWebhookDispatcher({ store, env, logger: logger.child({ component: 'webhooks' }) });
     closers.push(() => webhooks.stop());
     closers.push(() => scheduler.stop({ timeoutMs: options.shutdownTimeoutMs ?? 15_000 }));
 

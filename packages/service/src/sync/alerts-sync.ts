@@ -5,11 +5,12 @@
  */
 import type { Alert } from '@mde-bridge/client';
 import { type Insertable, type Kysely, sql } from 'kysely';
+import { appendEvents, type NewEvent } from '../events/append-event.js';
 import { type AlertTable, type Database, isoMs } from '../store/schema.js';
 import { walkInChangeOrder } from './change-order-walk.js';
 import { readCursor } from './cursors.js';
 import { keepNewer } from './keep-newer.js';
-import { type RunCounters, recordRun } from './run-recorder.js';
+import { lastSucceededRun, type RunCounters, recordRun } from './run-recorder.js';
 import { chunks, type ResourceResult, type SyncContext, shiftIso } from './sync-context.js';
 
 /** Re-read before the cursor: an alert can become visible a little after the time it carries. */
@@ -18,6 +19,9 @@ export const ALERTS_OVERLAP_MS = 5 * 60_000;
 export async function syncAlerts(ctx: SyncContext): Promise<ResourceResult> {
   const startCursor = await readCursor(ctx.store.db, ctx.tenant, 'alerts');
   const mode = startCursor === undefined || ctx.mode === 'full' ? 'full' : 'delta';
+  // A tenant's first sync reads its whole alert history: no `alert.raised` / `alert.updated` for that
+  // (it would flood webhook receivers); only changes after a succeeded sweep are announced.
+  const announce = (await lastSucceededRun(ctx.store.db, ctx.tenant, 'alerts')) !== undefined;
   return recordRun(ctx, 'alerts', mode, async (run) => {
     run.created = 0;
     run.updated = 0;
@@ -31,7 +35,7 @@ export async function syncAlerts(ctx: SyncContext): Promise<ResourceResult> {
         }),
       startCursor: mode === 'delta' ? startCursor : undefined,
       changedAt: (a) => changedAt(a),
-      apply: (db, items, counters) => upsertAlerts(db, ctx.tenant, items, counters),
+      apply: (db, items, counters) => upsertAlerts(db, ctx.tenant, items, counters, announce),
     });
   });
 }
@@ -79,14 +83,30 @@ const REFRESHED = [
  * with the `lastUpdateTime` already stored — the overlap window, a restarted page — is not an update, and
  * an older one (a stale read) never overwrites a newer one.
  */
-async function upsertAlerts(db: Kysely<Database>, tenant: string, items: Alert[], run: RunCounters) {
+async function upsertAlerts(
+  db: Kysely<Database>,
+  tenant: string,
+  items: Alert[],
+  run: RunCounters,
+  announce: boolean,
+) {
   const now = new Date().toISOString();
+  const events: NewEvent[] = [];
   const rows = await keepNewer(
     db,
     'alerts',
     tenant,
     items.map((a) => alertRow(tenant, a, now)),
     run,
+    announce
+      ? (row, kind) =>
+          events.push({
+            tenant,
+            type: kind === 'created' ? 'alert.raised' : 'alert.updated',
+            subject: row.id,
+            data: alertEventData(row),
+          })
+      : undefined,
   );
   for (const batch of chunks(rows)) {
     await db
@@ -103,5 +123,19 @@ async function upsertAlerts(db: Kysely<Database>, tenant: string, items: Alert[]
       )
       .execute();
   }
+  await appendEvents(db, events);
   run.upserted += rows.length;
+}
+
+function alertEventData(row: Insertable<AlertTable>): Record<string, unknown> {
+  return {
+    machineId: row.machine_id ?? null,
+    title: row.title ?? null,
+    severity: row.severity ?? null,
+    status: row.status ?? null,
+    category: row.category ?? null,
+    detectionSource: row.detection_source ?? null,
+    alertCreationTime: row.alert_creation_time ?? null,
+    lastUpdateTime: row.last_update_time,
+  };
 }

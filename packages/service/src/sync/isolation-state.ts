@@ -22,6 +22,7 @@
  * completed, `unknown` before that.
  */
 import type { Kysely, Selectable } from 'kysely';
+import { appendEvents, type NewEvent } from '../events/append-event.js';
 import type { Database, IsolationStateName, MachineActionTable } from '../store/schema.js';
 import { lastSucceededRun } from './run-recorder.js';
 import { chunks } from './sync-context.js';
@@ -65,10 +66,29 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Re-derives the stored state of these machines from their stored actions (call in the sweep's transaction). */
-export async function recomputeIsolationStates(db: Kysely<Database>, tenant: string, machineIds: string[]) {
+/**
+ * Re-derives the stored state of these machines from their stored actions (call in the sweep's transaction).
+ * A state that differs from the stored one (a device without a row counts as `not_isolated`) is announced
+ * as `isolation.changed` in the same transaction, unless `announce` is false (a tenant's first sweep).
+ */
+export async function recomputeIsolationStates(
+  db: Kysely<Database>,
+  tenant: string,
+  machineIds: string[],
+  announce = true,
+) {
   const now = new Date().toISOString();
   for (const ids of chunks(machineIds)) {
+    const before = new Map<string, IsolationStateName>();
+    if (announce) {
+      const stored = await db
+        .selectFrom('isolation_states')
+        .select(['machine_id', 'state'])
+        .where('tenant', '=', tenant)
+        .where('machine_id', 'in', ids)
+        .execute();
+      for (const r of stored) before.set(r.machine_id, r.state);
+    }
     const actions = await db
       .selectFrom('machine_actions')
       .select(['id', 'machine_id', 'type', 'status', 'requestor', 'creation_time', 'last_update_time'])
@@ -95,6 +115,23 @@ export async function recomputeIsolationStates(db: Kysely<Database>, tenant: str
       ];
     });
     if (rows.length === 0) continue;
+    const events: NewEvent[] = announce
+      ? rows
+          .filter((r) => r.state !== (before.get(r.machine_id) ?? 'not_isolated'))
+          .map((r) => ({
+            tenant,
+            type: 'isolation.changed',
+            subject: r.machine_id,
+            data: {
+              previous: before.get(r.machine_id) ?? 'not_isolated',
+              state: r.state,
+              actionId: r.action_id,
+              actionType: r.action_type,
+              requestor: r.requestor,
+              changedAt: r.changed_at,
+            },
+          }))
+      : [];
     await db
       .insertInto('isolation_states')
       .values(rows)
@@ -109,6 +146,7 @@ export async function recomputeIsolationStates(db: Kysely<Database>, tenant: str
         })),
       )
       .execute();
+    await appendEvents(db, events);
   }
 }
 

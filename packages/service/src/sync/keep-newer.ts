@@ -14,6 +14,8 @@ export async function keepNewer<R extends { id: string; last_update_time: string
   tenant: string,
   rows: R[],
   run: RunCounters,
+  /** Told which kept rows are new and which are newer versions (the alert events are built from it). */
+  onKept?: (row: R, kind: 'created' | 'updated') => void,
 ): Promise<R[]> {
   const stored = new Map<string, string>();
   for (const ids of chunks(rows.map((r) => r.id))) {
@@ -30,6 +32,7 @@ export async function keepNewer<R extends { id: string; last_update_time: string
     if (known === undefined) run.created! += 1;
     else if (row.last_update_time > known) run.updated! += 1;
     else return false;
+    onKept?.(row, known === undefined ? 'created' : 'updated');
     return true;
   });
 }

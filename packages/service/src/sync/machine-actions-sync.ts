@@ -10,7 +10,7 @@ import { walkInChangeOrder } from './change-order-walk.js';
 import { readCursor } from './cursors.js';
 import { ISOLATION_TYPES, recomputeIsolationStates } from './isolation-state.js';
 import { keepNewer } from './keep-newer.js';
-import { type RunCounters, recordRun } from './run-recorder.js';
+import { lastSucceededRun, type RunCounters, recordRun } from './run-recorder.js';
 import { chunks, type ResourceResult, type SyncContext, shiftIso } from './sync-context.js';
 
 export const ACTIONS_OVERLAP_MS = 5 * 60_000;
@@ -18,6 +18,9 @@ export const ACTIONS_OVERLAP_MS = 5 * 60_000;
 export async function syncMachineActions(ctx: SyncContext): Promise<ResourceResult> {
   const startCursor = await readCursor(ctx.store.db, ctx.tenant, 'actions');
   const mode = startCursor === undefined || ctx.mode === 'full' ? 'full' : 'delta';
+  // A tenant's first sweep reads its whole history: no `isolation.changed` events for that (an empty sweep
+  // leaves no cursor, so "first" is "no sweep has succeeded yet", not "no cursor").
+  const announce = (await lastSucceededRun(ctx.store.db, ctx.tenant, 'actions')) !== undefined;
   return recordRun(ctx, 'actions', mode, async (run) => {
     run.created = 0;
     run.updated = 0;
@@ -36,7 +39,12 @@ export async function syncMachineActions(ctx: SyncContext): Promise<ResourceResu
         const isolation = items.filter(
           (a) => a.machineId && (ISOLATION_TYPES as readonly string[]).includes(a.type),
         );
-        await recomputeIsolationStates(db, ctx.tenant, [...new Set(isolation.map((a) => a.machineId!))]);
+        await recomputeIsolationStates(
+          db,
+          ctx.tenant,
+          [...new Set(isolation.map((a) => a.machineId!))],
+          announce,
+        );
       },
     });
   });

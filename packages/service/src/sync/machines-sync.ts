@@ -8,6 +8,7 @@
  */
 import type { Machine } from '@mde-bridge/client';
 import { type Insertable, type Kysely, sql } from 'kysely';
+import { appendEvents } from '../events/append-event.js';
 import { type Database, type DeviceTable, isoMs } from '../store/schema.js';
 import { readCursor, writeCursor } from './cursors.js';
 import { lastSucceededRun, recordRun } from './run-recorder.js';
@@ -36,6 +37,9 @@ export async function syncMachines(ctx: SyncContext): Promise<ResourceResult> {
     const startedAt = new Date().toISOString();
     let newest = cursor ?? null;
     const held = mode === 'full' ? await liveDeviceCount(db, ctx.tenant) : 0;
+    // A tenant's first sync lists every device it has: announcing each as `device.added` would flood
+    // webhook receivers with the whole tenant, so only devices that appear after one succeeded are announced.
+    const announceNew = (await lastSucceededRun(db, ctx.tenant, 'machines')) !== undefined;
     // No $orderby: in source order a device whose lastSeen moves during the walk keeps its place (at worst
     // it enters a delta's result set and shifts later ones by one: seen twice, never skipped).
     const list = ctx.client.listMachines({
@@ -48,9 +52,19 @@ export async function syncMachines(ctx: SyncContext): Promise<ResourceResult> {
       run.apiCalls = list.state.pages;
       const now = new Date().toISOString();
       await db.transaction().execute(async (trx) => {
+        const added = announceNew ? await unknownDevices(trx, ctx.tenant, page.items) : [];
         await upsertDevices(trx, ctx.tenant, page.items, now);
         await recordIps(trx, ctx.tenant, page.items, now);
         await resolvePrimaries(trx, ctx.tenant, [...new Set(page.items.map(dnsNameOf))]);
+        await appendEvents(
+          trx,
+          added.map((m) => ({
+            tenant: ctx.tenant,
+            type: 'device.added',
+            subject: m.id,
+            data: deviceEventData(m),
+          })),
+        );
       });
       run.fetched += page.items.length;
       run.upserted += page.items.length;
@@ -69,12 +83,32 @@ export async function syncMachines(ctx: SyncContext): Promise<ResourceResult> {
     // the first pages would make a restarted delta skip devices of the pages that never committed.
     await db.transaction().execute(async (trx) => {
       if (mode === 'full') {
-        run.removed = await tombstoneUnseen(trx, ctx.tenant, startedAt);
+        const removed = await tombstoneUnseen(trx, ctx.tenant, startedAt);
+        run.removed = removed.length;
         if (run.removed > 0) await resolvePrimaries(trx, ctx.tenant, 'all');
+        await appendEvents(
+          trx,
+          removed.map((d) => ({
+            tenant: ctx.tenant,
+            type: 'device.removed',
+            subject: d.id,
+            data: { name: d.computer_dns_name, removedAt: d.removed_at },
+          })),
+        );
       }
       if (newest) await writeCursor(trx, ctx.tenant, CURSOR, newest);
     });
   });
+}
+
+/**
+ * Writes machines read outside a listing (a host-context refresh, a findbyip answer) the way a listing page is
+ * written: the device rows, their IP history and the primary record of their DNS names.
+ */
+export async function storeMachines(db: Kysely<Database>, tenant: string, items: Machine[], now: string) {
+  await upsertDevices(db, tenant, items, now);
+  await recordIps(db, tenant, items, now);
+  await resolvePrimaries(db, tenant, [...new Set(items.map(dnsNameOf))]);
 }
 
 async function autoMode(ctx: SyncContext): Promise<'full' | 'delta'> {
@@ -227,14 +261,40 @@ async function liveDeviceCount(db: Kysely<Database>, tenant: string): Promise<nu
 
 /** Devices a complete full listing did not return: tombstoned (never deleted), so history and ids stay. */
 async function tombstoneUnseen(db: Kysely<Database>, tenant: string, listingStartedAt: string) {
-  const result = await db
+  return db
     .updateTable('devices')
     .set({ removed_at: new Date().toISOString(), is_primary: 0 })
     .where('tenant', '=', tenant)
     .where('removed_at', 'is', null)
     .where('synced_at', '<', listingStartedAt)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning(['id', 'computer_dns_name', 'removed_at'])
+    .execute();
+}
+
+/** The devices of a page the replica has never held (not even tombstoned): one look-up per batch of ids. */
+async function unknownDevices(db: Kysely<Database>, tenant: string, items: Machine[]): Promise<Machine[]> {
+  const known = new Set<string>();
+  for (const ids of chunks(items.map((m) => m.id))) {
+    const rows = await db
+      .selectFrom('devices')
+      .select('id')
+      .where('tenant', '=', tenant)
+      .where('id', 'in', ids)
+      .execute();
+    for (const r of rows) known.add(r.id);
+  }
+  return items.filter((m) => !known.has(m.id));
+}
+
+function deviceEventData(m: Machine): Record<string, unknown> {
+  return {
+    name: m.computerDnsName ?? null,
+    osPlatform: m.osPlatform ?? null,
+    osVersion: m.osVersion ?? null,
+    lastIpAddress: m.lastIpAddress || null,
+    firstSeen: isoMs(m.firstSeen),
+    healthStatus: m.healthStatus ?? null,
+  };
 }
 
 /**

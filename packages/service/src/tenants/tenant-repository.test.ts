@@ -235,6 +235,61 @@ async function seedRows(db: Kysely<Database>, tenant: string): Promise<void> {
       updated_at: at,
     })
     .execute();
+  await db
+    .insertInto('device_risk')
+    .values({
+      tenant,
+      device_id: `m-${tenant}`,
+      overall: 'Low',
+      exposure: 'Low',
+      alert: 'None',
+      reasons: '[]',
+      top_cve_id: null,
+      top_cve_description: null,
+      top_cve_cvss_v3: null,
+      top_cve_severity: null,
+      top_cve_exploit: 0,
+      vulnerability_count: 0,
+      top_alert_id: null,
+      top_alert_title: null,
+      top_alert_severity: null,
+      computed_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('risk_history')
+    .values({ tenant, device_id: `m-${tenant}`, at, overall: 'Low', exposure: 'Low', alert: 'None' })
+    .execute();
+  await db
+    .insertInto('events')
+    .values({ tenant, type: 'device.added', subject: `m-${tenant}`, data: '{}', at })
+    .execute();
+  await db
+    .insertInto('profiles')
+    .values({
+      id: `p-${tenant}`,
+      tenant,
+      kind: 'os',
+      name: 'Windows11',
+      os: 'Windows11',
+      os_version: null,
+      supported_actions: '[]',
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  await db
+    .insertInto('profile_members')
+    .values({
+      subject_key: `device/${tenant}/m-${tenant}`,
+      subject_kind: 'device',
+      tenant,
+      subject_id: `m-${tenant}`,
+      profile_id: `p-${tenant}`,
+      match_score: 'Very High',
+      assigned_at: at,
+    })
+    .execute();
 }
 
 describe.each(engines)('tenant repository on $name', (engine) => {
@@ -368,7 +423,27 @@ describe.each(engines)('tenant repository on $name', (engine) => {
       const b = await addTenant(store.db, secretBox(env), { ...contoso, name: 'fabrikam' });
       await seedRows(store.db, a.id);
       await seedRows(store.db, b.id);
+      const seen = '2026-01-01T00:00:00.000Z';
+      await store.db
+        .insertInto('endpoints')
+        .values({
+          id: 'ep-1',
+          managed: 1,
+          tenant: a.id,
+          device_id: 'dev-a',
+          hostname: 'ws1',
+          alternate_names: '[]',
+          attributes: '{}',
+          match_by: 'dnsName',
+          first_seen_at: seen,
+          last_seen_at: seen,
+        })
+        .execute();
       const { tenant, deleted } = await removeTenant(store.db, 'contoso');
+      // The host is still a host the network saw: it stays, as an unmanaged endpoint.
+      expect(
+        await store.db.selectFrom('endpoints').select(['id', 'managed', 'tenant', 'device_id']).execute(),
+      ).toEqual([{ id: 'ep-1', managed: 0, tenant: null, device_id: null }]);
       expect(tenant.id).toBe(a.id);
       expect(deleted).toEqual(Object.fromEntries(tenantScopedTables.map((t) => [t, 1])));
       for (const table of tenantScopedTables) {

@@ -238,6 +238,12 @@ export async function removeTenant(
         .executeTakeFirst();
       deleted[table] = Number(result.numDeletedRows);
     }
+    // Endpoints seen on the network outlive the tenant: they were real hosts, now with no Defender device.
+    await trx
+      .updateTable('endpoints')
+      .set({ managed: 0, tenant: null, device_id: null, match_by: null })
+      .where('tenant', '=', row.id)
+      .execute();
     await trx.deleteFrom('tenants').where('id', '=', row.id).execute();
     await also?.(trx, toView(row));
     return { tenant: toView(row), deleted };

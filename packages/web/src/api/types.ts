@@ -234,6 +234,8 @@ export interface HostSummary {
   onboardingStatus: string | null;
   riskScore: string | null;
   exposureLevel: string | null;
+  /** The bridge's overall risk level (C6); null until first computed. */
+  riskLevel: RiskLevel | null;
   deviceValue: string | null;
   isolationState: IsolationState;
   lastSeen: string | null;
@@ -258,9 +260,13 @@ export interface HostDetail extends HostSummary {
   health: { state: string; since: string | null } | null;
   /** Defender portal deep links; null when the tenant's cloud has no known portal (a custom cloud). */
   links: { overview: string; vulnerabilities: string; alerts: string } | null;
+  /** The bridge's risk levels with their reasons (C6); null until first computed. */
+  risk: DeviceRisk | null;
   counts: { activeAlerts: number; vulnerabilities: number };
   isPotentialDuplicate: boolean;
   mergedIntoMachineId: string | null;
+  /** How network-observed endpoints were matched to this device (the newest endpoint row), when any. */
+  match?: HostMatchInfo;
 }
 
 export interface FacetValue {
@@ -364,4 +370,167 @@ export interface Dashboard {
     byIsolation: FacetValue[];
   };
   alerts: { active: number; bySeverity: FacetValue[] };
+}
+
+/** Webhooks (issue 6): what a subscription can receive. */
+export const WebhookEventTypes = [
+  'risk.changed',
+  'isolation.changed',
+  'device.added',
+  'device.removed',
+  'alert.raised',
+  'alert.updated',
+] as const;
+export type WebhookEventType = (typeof WebhookEventTypes)[number];
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** A webhook subscription; the secret is write-only and never comes back. */
+export interface Webhook {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  enabled: boolean;
+  description: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lastDelivery: {
+    status: WebhookDeliveryStatus;
+    at: string;
+    eventType: string;
+    responseStatus: number | null;
+  } | null;
+}
+
+/** One delivery attempt (a retried event has one row per attempt). */
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  attempt: number;
+  status: WebhookDeliveryStatus;
+  responseStatus: number | null;
+  error: string | null;
+  at: string;
+  nextAttemptAt: string | null;
+}
+
+/** Risk levels (issue 6, C6), lowest first. */
+export const RiskLevels = ['None', 'Low', 'Medium', 'High', 'Critical'] as const;
+export type RiskLevel = (typeof RiskLevels)[number];
+
+/** A device's risk levels with the reasons behind them (GET /hosts/:id/risk, HostDetail.risk). */
+export interface DeviceRisk {
+  overall: RiskLevel;
+  exposure: RiskLevel;
+  alert: RiskLevel;
+  reasons: string[];
+  topVulnerability: {
+    cveId: string;
+    description: string | null;
+    cvssV3: number | null;
+    severity: string | null;
+    exploitAvailable: boolean;
+  } | null;
+  vulnerabilityCount: number;
+  topAlert: { id: string; title: string | null; severity: string | null } | null;
+  computedAt: string;
+}
+
+export interface DeviceRiskWithHistory extends DeviceRisk {
+  history: { at: string; overall: RiskLevel; exposure: RiskLevel; alert: RiskLevel }[];
+}
+
+/** OS profiles (issue 6, C7): dynamic ones from a tenant's Defender data, standard ones from the rules. */
+export type ProfileKind = 'os' | 'os_version' | 'standard';
+export type MatchScore = 'Very High' | 'High' | 'Medium' | 'Low';
+export type ResponseAction = 'isolate' | 'release' | 'scan' | 'restrict' | 'unrestrict' | 'collect';
+
+export interface Profile {
+  id: string;
+  name: string;
+  kind: ProfileKind;
+  tenantId: string | null;
+  tenantName: string | null;
+  os: string | null;
+  osVersion: string | null;
+  memberCount: number;
+  supportedActions: ResponseAction[];
+}
+
+/** A profile's member: a Defender device (`id` is the machine ID) or an unmanaged endpoint. */
+export interface ProfileMember {
+  kind: 'device' | 'endpoint';
+  id: string;
+  name: string | null;
+  tenantId: string | null;
+  tenantName: string | null;
+  matchScore: MatchScore;
+  assignedAt: string;
+}
+
+/** A standard profiling rule (user-editable). */
+export interface ProfileRule {
+  id: string;
+  name: string;
+  profileName: string;
+  hostnamePattern: string | null;
+  attributes: Record<string, string>;
+  matchScore: Exclude<MatchScore, 'Very High'>;
+  priority: number;
+  enabled: boolean;
+  builtin: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** How a network-observed host was matched to its Defender device (CONTRACT.md, issue 6). */
+export type MatchBy = 'dnsName' | 'alternateName' | 'shortName' | 'ipAtTime' | 'currentIp' | 'findByIp';
+
+export interface HostMatchInfo {
+  by: MatchBy | string;
+  hostname: string | null;
+  ip: string | null;
+  lastSeenAt: string;
+}
+
+export interface HostContext {
+  endpointId: string | null;
+  tenantId: string | null;
+  tenantName: string | null;
+  machineId: string | null;
+  name: string | null;
+  os: string | null;
+  osVersion: string | null;
+  isolationState: IsolationState | null;
+  healthStatus: string | null;
+  lastSeen: string | null;
+  ipAddresses: string[];
+  riskScore: string | null;
+  exposureLevel: string | null;
+  tags: string[];
+  deviceGroup: string | null;
+  risk: { overall: string; exposure: string; alert: string; reasons: string[] } | null;
+  profile: { name: string; matchScore: string } | null;
+  links: { overview: string; vulnerabilities: string; alerts: string } | null;
+  match: {
+    status: 'matched' | 'ambiguous' | 'unmanaged';
+    by: MatchBy | null;
+    candidates?: { machineId: string; name: string; tenantName: string; lastSeen: string | null }[];
+  };
+  refreshed: boolean;
+}
+
+/** A host seen on the network (GET /endpoints), managed by Defender or not. */
+export interface Endpoint {
+  id: string;
+  managed: boolean;
+  tenantId: string | null;
+  machineId: string | null;
+  hostname: string | null;
+  alternateNames: string[];
+  ip: string | null;
+  matchBy: MatchBy | null;
+  source: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
 }

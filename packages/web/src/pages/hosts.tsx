@@ -1,5 +1,5 @@
 import { api } from '../api/client.js';
-import type { HostFacets, HostSummary, ListPage } from '../api/types.js';
+import { type HostFacets, type HostSummary, type ListPage, RiskLevels } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { Badge } from '../components/badge.js';
 import { type Column, DataTable } from '../components/data-table.js';
@@ -19,6 +19,7 @@ const filterKeys = [
   'health',
   'exposure',
   'risk',
+  'riskLevel',
   'isolation',
   'tag',
   'group',
@@ -57,6 +58,7 @@ const columns: Column<HostSummary>[] = [
     ),
   },
   { key: 'health', header: 'Health', sort: 'health', render: (host) => <Badge value={host.healthStatus} /> },
+  { key: 'riskLevel', header: 'Risk level', render: (host) => <Badge value={host.riskLevel} /> },
   { key: 'risk', header: 'Risk', sort: 'risk', render: (host) => <Badge value={host.riskScore} /> },
   {
     key: 'exposure',
@@ -129,6 +131,12 @@ export function HostsPage() {
           value={filters.risk}
           options={f?.risk ?? []}
           onChange={(v) => setFilter('risk', v)}
+        />
+        <FilterSelect
+          label="Risk level"
+          value={filters.riskLevel}
+          options={RiskLevels.map((level) => ({ value: level, label: level }))}
+          onChange={(v) => setFilter('riskLevel', v)}
         />
         <FilterSelect
           label="Isolation"

@@ -58,6 +58,7 @@ for (const engine of engines) {
         onboardingStatus: 'Onboarded',
         riskScore: 'High',
         exposureLevel: 'Medium',
+        riskLevel: null,
         deviceValue: 'Normal',
         isolationState: 'unknown',
         lastSeen: '2026-11-20T00:00:00.000Z',

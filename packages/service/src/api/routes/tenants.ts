@@ -4,6 +4,7 @@ import { type Static, Type } from 'typebox';
 import type { AuditEntryInput } from '../../audit/audit-entry.js';
 import { appendAudit } from '../../audit/audit-log.js';
 import { resolveSchedules, ScheduleSettingsError } from '../../jobs/schedule-settings.js';
+import { onTenantDisabled, onTenantEnabled } from '../../profiles/profile-endpoints.js';
 import { secretBox } from '../../secrets/secret-box.js';
 import type { Database } from '../../store/schema.js';
 import { type ConnectionReportJson, testTenantSettings } from '../../tenants/tenant-connection-test.js';
@@ -166,6 +167,9 @@ export function tenantsRoutes(api: Api, deps: AppDeps): void {
           { enabled: rest.enabled, settings: rest.settings, credentialChanged: credential !== undefined },
           now(),
         );
+        if (rest.enabled !== undefined && rest.enabled !== (Number(row.enabled) === 1)) {
+          await (rest.enabled ? onTenantEnabled : onTenantDisabled)(trx, row.id, now());
+        }
         await audit(request, trx, {
           action: 'tenant.updated',
           target: result.tenant.name,
@@ -202,6 +206,8 @@ export function tenantsRoutes(api: Api, deps: AppDeps): void {
         const view = await db.transaction().execute(async (trx) => {
           const row = await findTenantRow(trx, request.params.id);
           const updated = await setEnabled(trx, row.name, enabled, now());
+          // C7: off deletes the tenant's dynamic profiles and re-profiles its devices by the standard rules.
+          await (enabled ? onTenantEnabled : onTenantDisabled)(trx, row.id, now());
           await audit(request, trx, {
             action: enabled ? 'tenant.enabled' : 'tenant.disabled',
             target: row.name,

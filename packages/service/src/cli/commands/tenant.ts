@@ -1,4 +1,5 @@
 import { openMigratedStore, storeUrl } from '../../config/settings.js';
+import { onTenantDisabled, onTenantEnabled } from '../../profiles/profile-endpoints.js';
 import { secretBox } from '../../secrets/secret-box.js';
 import type { Store } from '../../store/store.js';
 import {
@@ -80,7 +81,13 @@ export async function tenant(
         ? JSON.stringify({ removed, deleted })
         : `Removed tenant '${removed.name}'${counts.length ? ` and its rows: ${counts.map(([t, n]) => `${t} ${n}`).join(', ')}` : ''}.`;
     }
-    const view = await setEnabled(store.db, name, sub === 'enable');
+    // As through the API: disabling drops the tenant's dynamic OS profiles and re-profiles its devices by the
+    // standard rules; enabling builds them again.
+    const view = await store.db.transaction().execute(async (trx) => {
+      const updated = await setEnabled(trx, name, sub === 'enable');
+      await (updated.enabled ? onTenantEnabled : onTenantDisabled)(trx, updated.id);
+      return updated;
+    });
     return json ? JSON.stringify(view) : `Tenant '${view.name}' ${view.enabled ? 'enabled' : 'disabled'}.`;
   });
   out.write(`${text}\n`);

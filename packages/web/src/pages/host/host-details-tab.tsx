@@ -12,6 +12,16 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** How network sessions were tied to this device (context/match-host.ts), in words. */
+const matchByLabel: Record<string, string> = {
+  dnsName: 'DNS name',
+  alternateName: 'Alternate host name',
+  shortName: 'Short host name',
+  ipAtTime: 'IP address at the time seen',
+  currentIp: 'Current IP address',
+  findByIp: 'IP address (Defender look-up)',
+};
+
 /** Defender's context for one device (C5): identity, OS, isolation, health, addresses, tags, portal links. */
 export function HostDetailsTab({ host }: { host: HostDetail }) {
   const history = [...(host.ipAddresses ?? [])].sort(
@@ -70,6 +80,16 @@ export function HostDetailsTab({ host }: { host: HostDetail }) {
               'None'
             )}
           </Fact>
+          {host.match && (
+            <Fact label="Matched by">
+              {matchByLabel[host.match.by] ?? host.match.by}
+              <span className="muted small">
+                {' '}
+                ({[host.match.hostname, host.match.ip].filter(Boolean).join(', ') || 'network session'}, last{' '}
+                {formatRelative(host.match.lastSeenAt)})
+              </span>
+            </Fact>
+          )}
           <Fact label="Entra device ID">{host.aadDeviceId ? <code>{host.aadDeviceId}</code> : '—'}</Fact>
           <Fact label="Tenant">{host.tenantName}</Fact>
         </dl>

@@ -6,6 +6,8 @@ import { type TSchema, Type } from 'typebox';
 import { alertSortFields } from '../../../hosts/alert-queries.js';
 import { hostSortFields } from '../../../hosts/host-queries.js';
 import { deviceVulnerabilitySortFields, vulnerabilitySortFields } from '../../../hosts/tvm-queries.js';
+import { HostMatchSchema } from './context.js';
+import { DeviceRiskSchema, RiskLevelSchema } from './risk.js';
 
 const closed = { additionalProperties: false } as const;
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -53,6 +55,7 @@ export const HostListQuery = Type.Object(
     health: Type.Optional(Filter),
     exposure: Type.Optional(Filter),
     risk: Type.Optional(Filter),
+    riskLevel: Type.Optional(RiskLevelSchema),
     isolation: Type.Optional(IsolationStateSchema),
     tag: Type.Optional(Filter),
     group: Type.Optional(Filter),
@@ -79,6 +82,7 @@ const hostSummaryFields = {
   onboardingStatus: NullableString,
   riskScore: NullableString,
   exposureLevel: NullableString,
+  riskLevel: Type.Union([RiskLevelSchema, Type.Null()]),
   deviceValue: NullableString,
   isolationState: IsolationStateSchema,
   lastSeen: NullableString,
@@ -120,9 +124,11 @@ export const HostDetailSchema = Type.Object(
       Type.Object({ overview: Type.String(), vulnerabilities: Type.String(), alerts: Type.String() }, closed),
       Type.Null(),
     ]),
+    risk: Type.Union([DeviceRiskSchema, Type.Null()]),
     counts: Type.Object({ activeAlerts: Type.Integer(), vulnerabilities: Type.Integer() }, closed),
     isPotentialDuplicate: Type.Boolean(),
     mergedIntoMachineId: NullableString,
+    match: Type.Optional(HostMatchSchema),
   },
   closed,
 );

@@ -1,0 +1,152 @@
+/**
+ * Browser test of the Risk tab (C6): Debian's chromium driven by playwright-core against the real service with
+ * its emulated demo tenant. Screenshots land in test-artifacts/screenshots/risk-*.png (not committed). Skipped,
+ * saying so, when /usr/bin/chromium is absent (`.ci/run` installs it).
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_WEB_ROOT, type RunningService, startService } from './start-service.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const repoRoot = resolve(fileURLToPath(new URL('../../../../', import.meta.url)));
+const screenshots = join(repoRoot, 'test-artifacts', 'screenshots');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`${CHROMIUM} is missing: browser tests skipped (apt-get install -y chromium)`);
+
+const ADMIN_PASSWORD = 'risk-browser-test admin password';
+
+let dir: string;
+let service: RunningService;
+let browser: Browser;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(screenshots, `risk-${name}.png`), fullPage: true });
+}
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(`${service.url}/login`);
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
+
+/** The risk row of a device with vulnerabilities, once the demo tenant's syncs and the recompute have run. */
+async function exposedDevice() {
+  return service.store.db
+    .selectFrom('device_risk as r')
+    .innerJoin('devices as d', (join) =>
+      join.onRef('d.tenant', '=', 'r.tenant').onRef('d.id', '=', 'r.device_id'),
+    )
+    .select([
+      'd.id',
+      'd.computer_dns_name',
+      'r.exposure',
+      'r.overall',
+      'r.vulnerability_count',
+      'r.top_cve_id',
+    ])
+    .where('r.vulnerability_count', '>', 0)
+    .where('d.removed_at', 'is', null)
+    .orderBy('r.vulnerability_count', 'desc')
+    .orderBy('d.id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+describe.skipIf(!hasChromium)('the Risk tab in chromium', () => {
+  beforeAll(async () => {
+    if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {
+      execFileSync('npx', ['vite', 'build', 'packages/web', '--logLevel', 'warn'], {
+        cwd: repoRoot,
+        stdio: 'inherit',
+      });
+    }
+    mkdirSync(screenshots, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'mde-bridge-risk-ui-'));
+    service = await startService({
+      env: {
+        MDE_BRIDGE_DATA_DIR: dir,
+        MDE_BRIDGE_MASTER_KEY: randomBytes(32).toString('base64'),
+        MDE_BRIDGE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      },
+      port: 0,
+      logger: false,
+      demoDevices: 30,
+      say: () => {},
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    // Devices, their vulnerabilities and the risk recompute that follows each sync must have landed.
+    const deadline = Date.now() + 120_000;
+    while (!(await exposedDevice())) {
+      if (Date.now() > deadline) throw new Error('no device risk with vulnerabilities within two minutes');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the exposure badge, the vulnerability count (no portal link for the emulated cloud) and the reasons', async () => {
+    const device = await exposedDevice();
+    if (!device) throw new Error('no exposed device');
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.goto(`${service.url}/hosts/${encodeURIComponent(device.id)}`);
+    await page.getByRole('heading', { name: device.computer_dns_name }).waitFor();
+    await page.getByRole('tab', { name: 'Risk' }).click();
+    await page.getByRole('tab', { name: 'Microsoft Defender' }).waitFor();
+
+    const exposure = page.getByText(`Exposure risk: ${device.exposure}`, { exact: true });
+    await exposure.waitFor();
+    // components/badge.tsx colours a level by its name; None is the 'ok' tone.
+    const tone = device.exposure === 'None' ? 'ok' : device.exposure.toLowerCase();
+    expect(await exposure.getAttribute('class')).toContain(`badge-${tone}`);
+    const n = Number(device.vulnerability_count);
+    await page.getByText(`${n} ${n === 1 ? 'vulnerability' : 'vulnerabilities'}`, { exact: true }).waitFor();
+    await page
+      .getByText(/no Defender portal link/)
+      .first()
+      .waitFor();
+    await page.getByText(`Overall risk: ${device.overall}`, { exact: true }).waitFor();
+    if (device.top_cve_id) await page.getByText(device.top_cve_id, { exact: true }).first().waitFor();
+    await page.getByRole('table', { name: /Risk level changes/ }).waitFor();
+    await shot(page, '01-defender-subtab');
+    await page.close();
+  });
+
+  it('shows risk badges in the hosts list and filters it by risk level', async () => {
+    const device = await exposedDevice();
+    if (!device) throw new Error('no exposed device');
+    const page = await browser.newPage();
+    await signIn(page);
+    await page.goto(`${service.url}/hosts`);
+    await page.getByLabel('Risk level').selectOption(device.overall);
+    await page.getByLabel('Search hosts').fill(device.computer_dns_name);
+    await page.getByRole('link', { name: device.computer_dns_name }).first().waitFor();
+    expect(page.url()).toContain(`riskLevel=${device.overall}`);
+    await page.getByRole('columnheader', { name: 'Risk level' }).waitFor();
+    await shot(page, '02-hosts-risk-filter');
+    await page.close();
+  });
+});
