@@ -1,6 +1,7 @@
 import { emulator, emulatorUsage } from './commands/emulator.js';
 import { hosts, hostsUsage } from './commands/hosts.js';
 import { migrate, migrateUsage } from './commands/migrate.js';
+import { isolate, isolateUsage, release, releaseUsage, scan, scanUsage } from './commands/response.js';
 import { roles, rolesUsage } from './commands/roles.js';
 import { start, startUsage } from './commands/start.js';
 import { status, statusUsage } from './commands/status.js';
@@ -25,6 +26,9 @@ Commands:
   users            add, list, disable or enable users of the bridge; set a password
   roles            list the roles and what they grant
   tokens           create, list or revoke API tokens
+  isolate          isolate a host (with --for, lock it down for a time)
+  release          release a host from isolation
+  scan             run an antivirus scan on a host
 
 Run 'mde-bridge <command> --help' for a command's options.
 `;
@@ -41,6 +45,9 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help:
   users: { run: (argv) => users(argv), help: usersUsage },
   roles: { run: (argv) => roles(argv), help: rolesUsage },
   tokens: { run: (argv) => tokens(argv), help: tokensUsage },
+  isolate: { run: (argv) => isolate(argv), help: isolateUsage },
+  release: { run: (argv) => release(argv), help: releaseUsage },
+  scan: { run: (argv) => scan(argv), help: scanUsage },
 };
 
 /** Runs one CLI invocation and returns its exit code; errors go to stderr without a stack trace. */

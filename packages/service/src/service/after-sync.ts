@@ -1,6 +1,7 @@
 import type { Logger } from '@mde-bridge/client';
 import type { RunFinishedEvent } from '../jobs/in-process-scheduler.js';
 import { profileEndpoints } from '../profiles/profile-endpoints.js';
+import { trackResponseRequests } from '../response/track-requests.js';
 import { recomputeRisk } from '../risk/recompute-risk.js';
 import type { Store } from '../store/store.js';
 
@@ -20,6 +21,7 @@ export function afterSync(store: Store, logger: Logger): (event: RunFinishedEven
     const next = previous
       .then(async () => {
         if (event.resource === 'machines') await profileEndpoints(store.db, event.tenantId);
+        if (event.resource === 'actions') await trackResponseRequests(store.db, event.tenantId);
         await recomputeRisk(store.db, event.tenantId);
       })
       .catch((err: unknown) => {

@@ -8,6 +8,8 @@ import { createAuthenticator } from '../auth/authenticator.js';
 import { bootstrapAdmin } from '../auth/users.js';
 import { openMigratedStore, storeUrl } from '../config/settings.js';
 import { InProcessScheduler } from '../jobs/in-process-scheduler.js';
+import { startLockdownReleaser } from '../response/lockdown-releaser.js';
+import { tenantResponseClients } from '../response/response-clients.js';
 import { secretBox } from '../secrets/secret-box.js';
 import type { Store } from '../store/store.js';
 import { startWebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
@@ -116,6 +118,14 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     const webhooks = startWebhookDispatcher({ store, env, logger: logger.child({ component: 'webhooks' }) });
     closers.push(() => webhooks.stop());
     closers.push(() => scheduler.stop({ timeoutMs: options.shutdownTimeoutMs ?? 15_000 }));
+    // Lockdowns that ended while the bridge was down are released at once (audited as late), then every 15 s.
+    const releaser = startLockdownReleaser({
+      store,
+      clientFor: tenantResponseClients({ store, env }),
+      sync: scheduler,
+      logger: logger.child({ component: 'lockdown-releaser' }),
+    });
+    closers.push(() => releaser.stop());
 
     const url = address.replace('://[::1]', '://localhost');
     say(`mde-bridge is running at ${url}`);

@@ -7,6 +7,7 @@
 import type { Generated } from 'kysely';
 import { type ContextTables, contextBridgeTables } from './schema-context.js';
 import { type ProfilesTables, profilesBridgeTables } from './schema-profiles.js';
+import { type ResponseTables, responseBridgeTables } from './schema-response.js';
 import { type RiskTables, riskBridgeTables } from './schema-risk.js';
 import { type WebhooksTables, webhooksBridgeTables } from './schema-webhooks.js';
 
@@ -236,7 +237,7 @@ export interface DeviceHealthTable {
   updated_at: string;
 }
 
-export interface Database extends ContextTables, RiskTables, ProfilesTables, WebhooksTables {
+export interface Database extends ContextTables, RiskTables, ProfilesTables, WebhooksTables, ResponseTables {
   tenants: TenantTable;
   devices: DeviceTable;
   device_ips: DeviceIpTable;
@@ -270,6 +271,7 @@ export const bridgeTables = [
   ...riskBridgeTables,
   ...profilesBridgeTables,
   ...webhooksBridgeTables,
+  ...responseBridgeTables,
 ] as const;
 export type BridgeTable = (typeof bridgeTables)[number];
 

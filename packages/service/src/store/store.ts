@@ -20,6 +20,7 @@ import * as context from './migrations/20261123T001000-context.js';
 import * as risk from './migrations/20261123T002000-risk.js';
 import * as profiles from './migrations/20261123T003000-profiles.js';
 import * as webhooks from './migrations/20261123T004000-webhooks.js';
+import * as response from './migrations/20261123T010000-response.js';
 import type { Database } from './schema.js';
 
 /** Engine differences as capability flags (STYLE.md 9), not `if (sqlite)` scattered through queries. */
@@ -56,6 +57,7 @@ export const migrations: Record<string, Migration> = {
   '20261123T002000-risk': risk,
   '20261123T003000-profiles': profiles,
   '20261123T004000-webhooks': webhooks,
+  '20261123T010000-response': response,
 };
 
 /**

@@ -290,6 +290,47 @@ async function seedRows(db: Kysely<Database>, tenant: string): Promise<void> {
       assigned_at: at,
     })
     .execute();
+  await db
+    .insertInto('response_requests')
+    .values({
+      id: `rr-${tenant}`,
+      tenant,
+      device_id: `m-${tenant}`,
+      type: 'isolate',
+      state: 'succeeded',
+      inflight_key: null,
+      defender_action_id: null,
+      defender_status: 'Succeeded',
+      comment: 'test',
+      isolation_type: 'Full',
+      scan_type: null,
+      requested_by: 'test',
+      requested_at: at,
+      sent_at: at,
+      completed_at: at,
+      error: null,
+      lockdown_id: `ld-${tenant}`,
+    })
+    .execute();
+  await db
+    .insertInto('lockdowns')
+    .values({
+      id: `ld-${tenant}`,
+      tenant,
+      device_id: `m-${tenant}`,
+      state: 'active',
+      active_key: `${tenant}|m-${tenant}`,
+      comment: 'test',
+      locked_by: 'test',
+      locked_at: at,
+      ends_at: at,
+      released_at: null,
+      released_by: null,
+      released_late: 0,
+      isolate_request_id: `rr-${tenant}`,
+      release_request_id: null,
+    })
+    .execute();
 }
 
 describe.each(engines)('tenant repository on $name', (engine) => {

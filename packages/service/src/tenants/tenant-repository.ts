@@ -9,6 +9,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import type { BridgeTable, Database, TenantTable } from '../store/schema.js';
 import { contextTenantTables } from '../store/schema-context.js';
 import { profilesTenantTables } from '../store/schema-profiles.js';
+import { responseTenantTables } from '../store/schema-response.js';
 import { riskTenantTables } from '../store/schema-risk.js';
 import { webhooksTenantTables } from '../store/schema-webhooks.js';
 
@@ -104,6 +105,7 @@ const TENANT_SCOPED: Record<Exclude<keyof Database, BridgeTable>, true> = {
   ...riskTenantTables,
   ...profilesTenantTables,
   ...webhooksTenantTables,
+  ...responseTenantTables,
 };
 export const tenantScopedTables = Object.keys(TENANT_SCOPED) as (keyof typeof TENANT_SCOPED)[];
 

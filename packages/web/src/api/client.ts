@@ -77,5 +77,6 @@ export const api = {
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
-  delete: (path: string) => request<void>('DELETE', path),
+  /** `body` for the routes that take one, e.g. DELETE /hosts/:id/lockdown with `{ comment }`. */
+  delete: <T = void>(path: string, body?: unknown) => request<T>('DELETE', path, body),
 };

@@ -534,3 +534,54 @@ export interface Endpoint {
   firstSeenAt: string;
   lastSeenAt: string;
 }
+
+/** Response actions and lockdown (issue 7): POST /hosts/:id/actions. */
+export type ResponseActionType = 'isolate' | 'release' | 'scan' | 'restrict' | 'unrestrict' | 'collect';
+
+export interface ResponseActionBody {
+  type: ResponseActionType;
+  comment: string;
+  isolationType?: 'Full' | 'Selective';
+  scanType?: 'Quick' | 'Full';
+}
+
+export interface ResponseRequest {
+  id: string;
+  tenantId: string;
+  machineId: string;
+  hostName: string | null;
+  type: ResponseActionType;
+  state: 'sending' | 'pending' | 'succeeded' | 'failed' | 'cancelled';
+  defenderActionId: string | null;
+  defenderStatus: string | null;
+  comment: string;
+  isolationType: 'Full' | 'Selective' | null;
+  scanType: 'Quick' | 'Full' | null;
+  requestedBy: string;
+  requestedAt: string;
+  sentAt: string | null;
+  completedAt: string | null;
+  error: string | null;
+  /** True when the answer is a request already in flight (a repeat answers 200 with it). */
+  deduplicated?: boolean;
+}
+
+export type LockdownState = 'locking' | 'active' | 'releasing' | 'released' | 'failed';
+
+/** GET /hosts/:id/lockdown (404 when the host has never been locked). */
+export interface Lockdown {
+  id: string;
+  tenantId: string;
+  machineId: string;
+  state: LockdownState;
+  comment: string;
+  lockedBy: string;
+  lockedAt: string;
+  endsAt: string;
+  releasedAt: string | null;
+  releasedBy: string | null;
+  releasedLate: boolean;
+  secondsLeft: number | null;
+  isolateRequestId: string | null;
+  releaseRequestId: string | null;
+}

@@ -28,6 +28,7 @@ const tones: Record<string, Tone> = {
   in_progress: 'progress',
   resolved: 'ok',
   pending: 'progress',
+  sending: 'progress',
   running: 'progress',
   succeeded: 'ok',
   success: 'ok',

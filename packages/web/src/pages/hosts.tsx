@@ -1,3 +1,4 @@
+import { useMemo, useState } from 'react';
 import { api } from '../api/client.js';
 import { type HostFacets, type HostSummary, type ListPage, RiskLevels } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
@@ -7,10 +8,17 @@ import { FilterBar, FilterSelect, SearchBox } from '../components/filters.js';
 import { useListState } from '../components/list-state.js';
 import { PageHeader } from '../components/page-header.js';
 import { Pager } from '../components/pager.js';
+import {
+  type ActionResult,
+  ActionResultMessage,
+  isolationAction,
+  ResponseActionButton,
+} from '../components/response-actions.js';
 import { EmptyState, ErrorMessage, Loading } from '../components/status.js';
 import { useTenantOptions } from '../components/tenant-options.js';
 import { formatRelative, formatTime } from '../format.js';
 import { Link } from '../router.js';
+import { useSession } from '../session.js';
 
 const filterKeys = [
   'q',
@@ -78,10 +86,44 @@ const columns: Column<HostSummary>[] = [
   },
 ];
 
+/** Isolate or Release per row, with the host page's confirmation dialog; only for lockdown.edit. */
+function isolationColumn(onResult: (result: ActionResult) => void): Column<HostSummary> {
+  return {
+    key: 'response',
+    header: 'Response',
+    className: 'nowrap',
+    render: (host) =>
+      host.removed ? null : (
+        <ResponseActionButton
+          host={host}
+          type={isolationAction(host.isolationState)}
+          small
+          onResult={onResult}
+        />
+      ),
+  };
+}
+
 export function HostsPage() {
   const list = useListState(filterKeys);
   const { filters } = list;
   const hosts = useApi(() => api.get<ListPage<HostSummary>>('/hosts', list.query), `hosts?${list.key}`);
+  const { can } = useSession();
+  const [result, setResult] = useState<ActionResult | null>(null);
+  const reloadHosts = hosts.reload;
+  const shown = useMemo(
+    () =>
+      can('lockdown.edit')
+        ? [
+            ...columns,
+            isolationColumn((next) => {
+              setResult(next);
+              reloadHosts();
+            }),
+          ]
+        : columns,
+    [can, reloadHosts],
+  );
   const facets = useApi(
     () => api.get<HostFacets>('/hosts/facets', { tenant: filters.tenant }),
     `facets:${filters.tenant}`,
@@ -168,6 +210,7 @@ export function HostsPage() {
           onChange={(v) => setFilter('managed', v)}
         />
       </FilterBar>
+      <ActionResultMessage result={result} />
       {hosts.error && <ErrorMessage error={hosts.error} onRetry={hosts.reload} />}
       {!hosts.data && !hosts.error && <Loading />}
       {hosts.data &&
@@ -187,7 +230,7 @@ export function HostsPage() {
           <div className={`card card-flush ${hosts.loading ? 'is-loading' : ''}`} aria-busy={hosts.loading}>
             <DataTable
               caption="Hosts"
-              columns={columns}
+              columns={shown}
               rows={hosts.data.items}
               rowKey={(host) => `${host.tenantId}/${host.id}`}
               sorting={{ sort: list.sort, order: list.order, onSort: list.setSort }}

@@ -7,6 +7,7 @@ import { contextRoutes } from './context.js';
 import { dashboardRoutes } from './dashboard.js';
 import { hostsRoutes } from './hosts.js';
 import { profilesRoutes } from './profiles.js';
+import { responseRoutes } from './response.js';
 import { riskRoutes } from './risk.js';
 import { rolesRoutes } from './roles.js';
 import { syncRoutes } from './sync.js';
@@ -34,4 +35,5 @@ export const apiRouteModules: ((api: Api, deps: AppDeps) => void | Promise<void>
   riskRoutes,
   profilesRoutes,
   webhooksRoutes,
+  responseRoutes,
 ];

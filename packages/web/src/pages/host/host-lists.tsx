@@ -10,6 +10,7 @@ import {
 import { useLocalListState } from '../../components/list-state.js';
 import { ListView } from '../../components/list-view.js';
 import { EmptyState } from '../../components/status.js';
+import { ResponseRequestsList } from './response-requests.js';
 
 const hostPath = (host: HostDetail, list: string) => `/hosts/${encodeURIComponent(host.id)}/${list}`;
 
@@ -71,14 +72,19 @@ export function HostSoftwareTab({ host }: { host: HostDetail }) {
 export function HostActionsTab({ host }: { host: HostDetail }) {
   const state = useLocalListState();
   return (
-    <ListView<MachineAction>
-      caption={`Actions on ${host.name}`}
-      path={hostPath(host, 'actions')}
-      state={state}
-      columns={actionColumns(false)}
-      rowKey={(a) => a.id}
-      sortable={false}
-      empty={<EmptyState title="No response action has been run on this host." />}
-    />
+    <div className="stack">
+      <h2 className="section-heading">Response requests</h2>
+      <ResponseRequestsList host={host} />
+      <h2 className="section-heading">Defender machine actions</h2>
+      <ListView<MachineAction>
+        caption={`Actions on ${host.name}`}
+        path={hostPath(host, 'actions')}
+        state={state}
+        columns={actionColumns(false)}
+        rowKey={(a) => a.id}
+        sortable={false}
+        empty={<EmptyState title="No response action has been run on this host." />}
+      />
+    </div>
   );
 }

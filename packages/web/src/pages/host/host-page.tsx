@@ -4,15 +4,17 @@ import type { HostDetail } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
 import { Badge } from '../../components/badge.js';
 import { PageHeader } from '../../components/page-header.js';
+import { ResponseActionsBar } from '../../components/response-actions.js';
 import { ErrorMessage, Loading } from '../../components/status.js';
 import { type TabDef, Tabs } from '../../components/tabs.js';
 import { Link, useQueryState } from '../../router.js';
 import { HostDetailsTab } from './host-details-tab.js';
 import { HostActionsTab, HostAlertsTab, HostSoftwareTab, HostVulnerabilitiesTab } from './host-lists.js';
+import { LockdownWidget } from './lockdown-widget.js';
 import { RiskTab } from './risk-tab.js';
 
-// The host page's tabs, in order. Later issues add theirs here: the Risk tab (C6) after Host Details, and the
-// lockdown widget (C9) in the header's `actions` next to the isolation badge.
+// The host page's tabs, in order. Later issues add theirs here; the response actions and the lockdown widget
+// (C8, C9) sit between the header and the tabs, so every tab shows them.
 const tabs: (TabDef & { render: (host: HostDetail) => ReactNode })[] = [
   { id: 'details', label: 'Host Details', render: (host) => <HostDetailsTab host={host} /> },
   { id: 'risk', label: 'Risk', render: (host) => <RiskTab host={host} /> },
@@ -99,6 +101,10 @@ export function HostPage({ id }: { id: string }) {
           .
         </div>
       )}
+      <div className="host-controls">
+        <LockdownWidget host={h} onChange={host.reload} />
+        <ResponseActionsBar host={h} onRequested={host.reload} />
+      </div>
       <Tabs
         label="Host views"
         tabs={counted}

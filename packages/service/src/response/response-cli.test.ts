@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolate, release, scan } from '../cli/commands/response.js';
+import { main } from '../cli/main.js';
+import { secretBox } from '../secrets/secret-box.js';
+import { migrate, openStore } from '../store/store.js';
+import { callsByFamily, clientFor, control, EMULATOR_START } from '../sync/sync.test-support.js';
+import { syncTenant } from '../sync/sync-tenant.js';
+import { addTenant } from '../tenants/tenant-repository.js';
+
+/** The CLI reads and writes a store file (SQLite here; the store code under it is engine-tested in response.test.ts). */
+describe('mde-bridge isolate | release | scan', () => {
+  const env = { MDE_BRIDGE_MASTER_KEY: randomBytes(32).toString('base64') };
+  let emu: RunningEmulator;
+  let dir: string;
+  let db: string;
+  let devices: { id: string; name: string }[];
+
+  beforeAll(async () => {
+    emu = await startEmulator({
+      devices: 20,
+      seed: 'response-cli',
+      clock: 'manual',
+      rateLimits: 'off',
+      startTime: EMULATOR_START,
+      log: () => {},
+    });
+    dir = mkdtempSync(join(tmpdir(), 'mdeb-response-'));
+    db = `sqlite:${join(dir, 'bridge.db')}`;
+    const store = openStore(db);
+    const result = await migrate(store);
+    if (result.error) throw result.error;
+    const view = await addTenant(store.db, secretBox(env), {
+      name: 'contoso',
+      tenantId: emu.tenantId,
+      clientId: emu.demoApp.clientId,
+      credential: { clientSecret: emu.demoApp.clientSecret },
+      cloud: 'custom',
+      apiUrl: emu.apiUrl,
+      loginUrl: emu.loginUrl,
+      graphUrl: emu.graphUrl,
+    });
+    await syncTenant({ store, tenant: view.id, client: clientFor(emu), only: ['machines'] });
+    const primaries = await store.db
+      .selectFrom('devices')
+      .select(['id', 'dns_name'])
+      .where('is_primary', '=', 1)
+      .where('removed_at', 'is', null)
+      .execute();
+    await store.close();
+    const capable = new Set(
+      emu.state.data.devices
+        .filter((d) => d.online && d.supports.isolate && d.supports.selectiveIsolate)
+        .map((d) => d.machine.id),
+    );
+    devices = primaries.filter((p) => capable.has(p.id)).map((p) => ({ id: p.id, name: p.dns_name }));
+  });
+  afterAll(async () => {
+    await emu?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function run(command: typeof isolate, argv: string[]) {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk) => {
+      text += String(chunk);
+    });
+    const code = await command([...argv, '--db', db], out, env);
+    return { code, text };
+  }
+
+  it('isolates by DNS name once, reports a repeat as in flight, and refuses a release while it is pending', async () => {
+    const [host] = devices;
+    await control(emu, 'DELETE', 'stats');
+    const first = await run(isolate, [host.name, '--comment', 'contain', '--selective', '--json']);
+    expect(first.code).toBe(0);
+    const request = JSON.parse(first.text);
+    expect(request).toMatchObject({
+      type: 'isolate',
+      state: 'pending',
+      isolationType: 'Selective',
+      machineId: host.id,
+    });
+    const again = await run(isolate, [host.id, '--comment', 'contain']);
+    expect(again.text).toMatch(/already in flight/);
+    expect((await callsByFamily(emu)).machineActions).toBe(1);
+    await expect(run(release, [host.id, '--comment', 'undo'])).rejects.toThrow(/while a isolate request/);
+  });
+
+  it('locks a host down with --for and scans with --full', async () => {
+    const [, locked, scanned] = devices;
+    const lock = await run(isolate, [locked.id, '--for', '4h', '--comment', 'beacon', '--json']);
+    expect(JSON.parse(lock.text)).toMatchObject({ state: 'locking', secondsLeft: 4 * 3600 });
+    const full = await run(scan, [scanned.id, '--full', '--comment', 'check', '--json']);
+    expect(JSON.parse(full.text)).toMatchObject({ type: 'scan', scanType: 'Full', state: 'pending' });
+  });
+
+  it('exits 2 with a message for bad flags, and 1 for an unknown host, sending nothing', async () => {
+    await control(emu, 'DELETE', 'stats');
+    const err = new PassThrough();
+    let text = '';
+    err.on('data', (c) => {
+      text += String(c);
+    });
+    expect(await main(['isolate', devices[3].id, '--for', '4d', '--comment', 'x', '--db', db], err)).toBe(2);
+    expect(text).toMatch(/--for: duration '4d' is not supported/);
+    expect(await main(['scan', devices[3].id, '--db', db], err)).toBe(2);
+    expect(text).toMatch(/--comment TEXT is required/);
+    expect(await main(['release', '--comment', 'x', '--db', db], err)).toBe(2);
+    expect(await main(['scan', 'nosuchhost.contoso.com', '--comment', 'x', '--db', db], err)).toBe(1);
+    expect(text).toMatch(/no device 'nosuchhost.contoso.com'/);
+    expect((await callsByFamily(emu)).machineActions ?? 0).toBe(0);
+  });
+});
