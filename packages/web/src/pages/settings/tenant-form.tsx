@@ -402,7 +402,7 @@ function TenantForm({ tenant, onChanged }: { tenant?: Tenant; onChanged: () => v
                 spellCheck={false}
                 value={form.privateKeyPem}
                 disabled={!editable}
-                placeholder="-----BEGIN PRIVATE KEY-----"
+                placeholder="The certificate's private key, PEM (unencrypted RSA)"
                 onChange={(event) => set('privateKeyPem', event.target.value)}
               />
             </Field>
