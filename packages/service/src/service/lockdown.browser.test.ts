@@ -4,22 +4,21 @@
  * unlock it; a read-only user sees no lockdown or isolation controls. Screenshots land in
  * test-artifacts/screenshots/lockdown-*.png. Skipped, saying so, when /usr/bin/chromium is absent.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../auth/users.js';
-import { DEFAULT_WEB_ROOT, type RunningService, startService } from './start-service.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const repoRoot = resolve(fileURLToPath(new URL('../../../../', import.meta.url)));
-const screenshots = join(repoRoot, 'test-artifacts', 'screenshots');
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`${CHROMIUM} is missing: browser tests skipped (apt-get install -y chromium)`);
+import {
+  hasChromium,
+  launchChromium,
+  prepareBrowserRun,
+  shot as saveShot,
+  signIn as signInAt,
+} from './browser.test-support.js';
+import { type RunningService, startService } from './start-service.js';
 
 const ADMIN_PASSWORD = 'lockdown-browser-test admin password';
 const READER_PASSWORD = 'lockdown-browser-test reader password';
@@ -28,16 +27,12 @@ let dir: string;
 let service: RunningService;
 let browser: Browser;
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(screenshots, `lockdown-${name}.png`), fullPage: true });
+function shot(page: Page, name: string): Promise<void> {
+  return saveShot(page, `lockdown-${name}`);
 }
 
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${service.url}/login`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+function signIn(page: Page, username: string, password: string): Promise<void> {
+  return signInAt(page, service.url, username, password);
 }
 
 /**
@@ -68,13 +63,7 @@ async function openHost(page: Page, host: { id: string; computer_dns_name: strin
 
 describe.skipIf(!hasChromium)('the host lockdown in chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', 'packages/web', '--logLevel', 'warn'], {
-        cwd: repoRoot,
-        stdio: 'inherit',
-      });
-    }
-    mkdirSync(screenshots, { recursive: true });
+    prepareBrowserRun();
     dir = mkdtempSync(join(tmpdir(), 'mde-bridge-lockdown-'));
     service = await startService({
       env: {
@@ -92,18 +81,7 @@ describe.skipIf(!hasChromium)('the host lockdown in chromium', () => {
       password: READER_PASSWORD,
       roleId: 'read-only',
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const deadline = Date.now() + 60_000;
     while (!(await windowsHost())) {
       if (Date.now() > deadline)

@@ -3,21 +3,20 @@
  * its emulated demo tenant. Screenshots land in test-artifacts/screenshots/risk-*.png (not committed). Skipped,
  * saying so, when /usr/bin/chromium is absent (`.ci/run` installs it).
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WEB_ROOT, type RunningService, startService } from './start-service.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const repoRoot = resolve(fileURLToPath(new URL('../../../../', import.meta.url)));
-const screenshots = join(repoRoot, 'test-artifacts', 'screenshots');
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`${CHROMIUM} is missing: browser tests skipped (apt-get install -y chromium)`);
+import {
+  hasChromium,
+  launchChromium,
+  prepareBrowserRun,
+  shot as saveShot,
+  signIn as signInAt,
+} from './browser.test-support.js';
+import { type RunningService, startService } from './start-service.js';
 
 const ADMIN_PASSWORD = 'risk-browser-test admin password';
 
@@ -25,16 +24,12 @@ let dir: string;
 let service: RunningService;
 let browser: Browser;
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(screenshots, `risk-${name}.png`), fullPage: true });
+function shot(page: Page, name: string): Promise<void> {
+  return saveShot(page, `risk-${name}`);
 }
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${service.url}/login`);
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+function signIn(page: Page): Promise<void> {
+  return signInAt(page, service.url, 'admin', ADMIN_PASSWORD);
 }
 
 /** The risk row of a device with vulnerabilities, once the demo tenant's syncs and the recompute have run. */
@@ -62,13 +57,7 @@ async function exposedDevice() {
 
 describe.skipIf(!hasChromium)('the Risk tab in chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', 'packages/web', '--logLevel', 'warn'], {
-        cwd: repoRoot,
-        stdio: 'inherit',
-      });
-    }
-    mkdirSync(screenshots, { recursive: true });
+    prepareBrowserRun();
     dir = mkdtempSync(join(tmpdir(), 'mde-bridge-risk-ui-'));
     service = await startService({
       env: {
@@ -81,18 +70,7 @@ describe.skipIf(!hasChromium)('the Risk tab in chromium', () => {
       demoDevices: 30,
       say: () => {},
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     // Devices, their vulnerabilities and the risk recompute that follows each sync must have landed.
     const deadline = Date.now() + 120_000;
     while (!(await exposedDevice())) {

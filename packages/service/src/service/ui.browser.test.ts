@@ -3,23 +3,22 @@
  * API, built UI) and real emulators. Screenshots of each page land in test-artifacts/screenshots/ (not
  * committed). Skipped, saying so, when /usr/bin/chromium is absent (`.ci/run` installs it).
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../auth/users.js';
-import { DEFAULT_WEB_ROOT, type RunningService, startService } from './start-service.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const repoRoot = resolve(fileURLToPath(new URL('../../../../', import.meta.url)));
-const screenshots = join(repoRoot, 'test-artifacts', 'screenshots');
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`${CHROMIUM} is missing: browser tests skipped (apt-get install -y chromium)`);
+import {
+  hasChromium,
+  launchChromium,
+  prepareBrowserRun,
+  shot as saveShot,
+  signIn as signInAt,
+} from './browser.test-support.js';
+import { type RunningService, startService } from './start-service.js';
 
 const ADMIN_PASSWORD = 'browser-test admin password';
 const READER_PASSWORD = 'browser-test reader password';
@@ -29,27 +28,17 @@ let service: RunningService;
 let other: RunningEmulator;
 let browser: Browser;
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+function shot(page: Page, name: string): Promise<void> {
+  return saveShot(page, `${name}`);
 }
 
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${service.url}/login`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+function signIn(page: Page, username: string, password: string): Promise<void> {
+  return signInAt(page, service.url, username, password);
 }
 
 describe.skipIf(!hasChromium)('the web UI in chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', 'packages/web', '--logLevel', 'warn'], {
-        cwd: repoRoot,
-        stdio: 'inherit',
-      });
-    }
-    mkdirSync(screenshots, { recursive: true });
+    prepareBrowserRun();
     dir = mkdtempSync(join(tmpdir(), 'mde-bridge-ui-'));
     service = await startService({
       env: {
@@ -68,18 +57,7 @@ describe.skipIf(!hasChromium)('the web UI in chromium', () => {
       roleId: 'read-only',
     });
     other = await startEmulator({ host: '127.0.0.1', seed: 'browser', devices: 5, log: () => {} });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     // The demo tenant's devices must be in the replica before the host pages are walked.
     const deadline = Date.now() + 60_000;
     for (;;) {
