@@ -4,17 +4,24 @@ import { Layout } from './components/layout.js';
 import { EmptyState, Loading } from './components/status.js';
 import { ActionsPage } from './pages/actions.js';
 import { AlertsPage } from './pages/alerts.js';
+import { ApprovalsPage } from './pages/approvals.js';
 import { DashboardPage } from './pages/dashboard.js';
+import { DetectionPage } from './pages/detection.js';
+import { DetectionsPage } from './pages/detections.js';
 import { HostPage } from './pages/host/host-page.js';
 import { HostsPage } from './pages/hosts.js';
+import { HuntingPage } from './pages/hunting.js';
 import { LoginPage } from './pages/login.js';
 import { ProfilesPage } from './pages/profiles.js';
 import { AuditPage } from './pages/settings/audit.js';
+import { LockdownPoliciesPage } from './pages/settings/lockdown-policies.js';
 import { TenantFormPage } from './pages/settings/tenant-form.js';
 import { TenantsPage } from './pages/settings/tenants.js';
 import { TokensPage } from './pages/settings/tokens.js';
 import { UsersPage } from './pages/settings/users.js';
 import { WebhooksPage } from './pages/settings/webhooks.js';
+import { ValidationPage } from './pages/validation.js';
+import { ValidationsPage } from './pages/validations.js';
 import { VulnerabilitiesPage } from './pages/vulnerabilities.js';
 import { Link, matchPath, navigate, useLocation } from './router.js';
 import { afterLogin, loginPath, useSession } from './session.js';
@@ -35,6 +42,20 @@ const routes: Route[] = [
   { path: '/vulnerabilities', permission: 'hosts.view', render: () => <VulnerabilitiesPage /> },
   { path: '/profiles', permission: 'hosts.view', render: () => <ProfilesPage /> },
   { path: '/profiles/:id', permission: 'hosts.view', render: (p) => <ProfilesPage key={p.id} id={p.id} /> },
+  { path: '/detections', permission: 'hosts.view', render: () => <DetectionsPage /> },
+  {
+    path: '/detections/:id',
+    permission: 'hosts.view',
+    render: (p) => <DetectionPage key={p.id} id={p.id} />,
+  },
+  { path: '/approvals', permission: 'hosts.view', render: () => <ApprovalsPage /> },
+  { path: '/hunting', permission: 'hunting.run', render: () => <HuntingPage /> },
+  { path: '/validations', permission: 'validation.run', render: () => <ValidationsPage /> },
+  {
+    path: '/validations/:id',
+    permission: 'validation.run',
+    render: (p) => <ValidationPage key={p.id} id={p.id} />,
+  },
   { path: '/settings', permission: 'config.view', render: () => <TenantsPage /> },
   { path: '/settings/tenants', permission: 'config.view', render: () => <TenantsPage /> },
   { path: '/settings/tenants/new', permission: 'config.edit', render: () => <TenantFormPage /> },
@@ -47,6 +68,11 @@ const routes: Route[] = [
   { path: '/settings/tokens', permission: 'users.manage', render: () => <TokensPage /> },
   { path: '/settings/audit', permission: 'audit.view', render: () => <AuditPage /> },
   { path: '/settings/webhooks', permission: 'config.view', render: () => <WebhooksPage /> },
+  {
+    path: '/settings/lockdown-policies',
+    permission: 'config.view',
+    render: () => <LockdownPoliciesPage />,
+  },
 ];
 
 function Redirect({ to }: { to: string }) {

@@ -1,15 +1,18 @@
 import { emulator, emulatorUsage } from './commands/emulator.js';
 import { hosts, hostsUsage } from './commands/hosts.js';
+import { hunt, huntUsage } from './commands/hunt.js';
 import { migrate, migrateUsage } from './commands/migrate.js';
 import { isolate, isolateUsage, release, releaseUsage, scan, scanUsage } from './commands/response.js';
 import { roles, rolesUsage } from './commands/roles.js';
 import { start, startUsage } from './commands/start.js';
 import { status, statusUsage } from './commands/status.js';
+import { stitch, stitchUsage } from './commands/stitch.js';
 import { sync, syncUsage } from './commands/sync.js';
 import { tenant, tenantUsage } from './commands/tenant.js';
 import { testConnection, testConnectionUsage } from './commands/test-connection.js';
 import { tokens, tokensUsage } from './commands/tokens.js';
 import { users, usersUsage } from './commands/users.js';
+import { validate, validateUsage } from './commands/validate.js';
 import { exitCodeFor, UsageError } from './errors.js';
 
 const usage = `Usage: mde-bridge <command> [options]
@@ -29,6 +32,9 @@ Commands:
   isolate          isolate a host (with --for, lock it down for a time)
   release          release a host from isolation
   scan             run an antivirus scan on a host
+  hunt             run an advanced hunting query (KQL) on a tenant
+  stitch           find the process on a host behind a network connection (EDR stitching)
+  validate         ask whether Defender alerted on an actor host in a time window
 
 Run 'mde-bridge <command> --help' for a command's options.
 `;
@@ -48,6 +54,9 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help:
   isolate: { run: (argv) => isolate(argv), help: isolateUsage },
   release: { run: (argv) => release(argv), help: releaseUsage },
   scan: { run: (argv) => scan(argv), help: scanUsage },
+  hunt: { run: (argv) => hunt(argv), help: huntUsage },
+  stitch: { run: (argv) => stitch(argv), help: stitchUsage },
+  validate: { run: (argv) => validate(argv), help: validateUsage },
 };
 
 /** Runs one CLI invocation and returns its exit code; errors go to stderr without a stack trace. */

@@ -6,6 +6,8 @@
  */
 import type { Generated } from 'kysely';
 import { type ContextTables, contextBridgeTables } from './schema-context.js';
+import { type DetectionTables, detectionsBridgeTables } from './schema-detections.js';
+import { type HuntingTables, huntingBridgeTables } from './schema-hunting.js';
 import { type ProfilesTables, profilesBridgeTables } from './schema-profiles.js';
 import { type ResponseTables, responseBridgeTables } from './schema-response.js';
 import { type RiskTables, riskBridgeTables } from './schema-risk.js';
@@ -237,7 +239,14 @@ export interface DeviceHealthTable {
   updated_at: string;
 }
 
-export interface Database extends ContextTables, RiskTables, ProfilesTables, WebhooksTables, ResponseTables {
+export interface Database
+  extends ContextTables,
+    RiskTables,
+    ProfilesTables,
+    WebhooksTables,
+    ResponseTables,
+    DetectionTables,
+    HuntingTables {
   tenants: TenantTable;
   devices: DeviceTable;
   device_ips: DeviceIpTable;
@@ -272,6 +281,8 @@ export const bridgeTables = [
   ...profilesBridgeTables,
   ...webhooksBridgeTables,
   ...responseBridgeTables,
+  ...detectionsBridgeTables,
+  ...huntingBridgeTables,
 ] as const;
 export type BridgeTable = (typeof bridgeTables)[number];
 

@@ -21,6 +21,8 @@ import * as risk from './migrations/20261123T002000-risk.js';
 import * as profiles from './migrations/20261123T003000-profiles.js';
 import * as webhooks from './migrations/20261123T004000-webhooks.js';
 import * as response from './migrations/20261123T010000-response.js';
+import * as detections from './migrations/20261123T020000-detections.js';
+import * as hunting from './migrations/20261123T021000-hunting.js';
 import type { Database } from './schema.js';
 
 /** Engine differences as capability flags (STYLE.md 9), not `if (sqlite)` scattered through queries. */
@@ -58,6 +60,8 @@ export const migrations: Record<string, Migration> = {
   '20261123T003000-profiles': profiles,
   '20261123T004000-webhooks': webhooks,
   '20261123T010000-response': response,
+  '20261123T020000-detections': detections,
+  '20261123T021000-hunting': hunting,
 };
 
 /**

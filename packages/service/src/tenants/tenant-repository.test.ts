@@ -331,6 +331,80 @@ async function seedRows(db: Kysely<Database>, tenant: string): Promise<void> {
       release_request_id: null,
     })
     .execute();
+  await db
+    .insertInto('approvals')
+    .values({
+      id: `ap-${tenant}`,
+      tenant,
+      device_id: `m-${tenant}`,
+      kind: 'action',
+      action_type: 'isolate',
+      payload: '{}',
+      state: 'pending',
+      reason: 'test',
+      requested_by: 'test',
+      requested_by_kind: 'user',
+      requested_at: at,
+      expires_at: at,
+      decided_by: null,
+      decided_at: null,
+      decision_comment: null,
+      result_request_id: null,
+      result_lockdown_id: null,
+      error: null,
+      policy_id: null,
+      detection_id: null,
+    })
+    .execute();
+  await db
+    .insertInto('approval_rules')
+    .values({ id: `ar-${tenant}`, tenant, device_group: 'g', created_by: 'test', created_at: at })
+    .execute();
+  await db
+    .insertInto('hunting_runs')
+    .values({
+      id: `hr-${tenant}`,
+      tenant,
+      actor: 'test',
+      purpose: 'user',
+      query: 'DeviceInfo | take 1',
+      api: 'mde',
+      api_called: 1,
+      state: 'succeeded',
+      row_count: 1,
+      execution_seconds: null,
+      cpu_seconds: null,
+      error: null,
+      started_at: at,
+      duration_ms: 1,
+    })
+    .execute();
+  await db
+    .insertInto('hunting_cache')
+    .values({ tenant, query_hash: 'h', result: '{}', created_at: at, expires_at: at })
+    .execute();
+  await db
+    .insertInto('validations')
+    .values({
+      id: `va-${tenant}`,
+      tenant,
+      host: 'h',
+      device_id: null,
+      host_names: '[]',
+      activity_start: at,
+      activity_end: at,
+      grace_seconds: 600,
+      expected_techniques: '[]',
+      state: 'missed',
+      report: null,
+      error: null,
+      polls: 0,
+      next_poll_at: null,
+      requested_by: 'test',
+      created_at: at,
+      finished_at: at,
+    })
+    .execute();
 }
 
 describe.each(engines)('tenant repository on $name', (engine) => {

@@ -8,6 +8,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { BridgeTable, Database, TenantTable } from '../store/schema.js';
 import { contextTenantTables } from '../store/schema-context.js';
+import { detectionsTenantTables } from '../store/schema-detections.js';
+import { huntingTenantTables } from '../store/schema-hunting.js';
 import { profilesTenantTables } from '../store/schema-profiles.js';
 import { responseTenantTables } from '../store/schema-response.js';
 import { riskTenantTables } from '../store/schema-risk.js';
@@ -106,6 +108,8 @@ const TENANT_SCOPED: Record<Exclude<keyof Database, BridgeTable>, true> = {
   ...profilesTenantTables,
   ...webhooksTenantTables,
   ...responseTenantTables,
+  ...detectionsTenantTables,
+  ...huntingTenantTables,
 };
 export const tenantScopedTables = Object.keys(TENANT_SCOPED) as (keyof typeof TENANT_SCOPED)[];
 

@@ -7,6 +7,7 @@ export type Permission =
   | 'hosts.view'
   | 'lockdown.edit'
   | 'actions.scan'
+  | 'detections.submit'
   | 'hunting.run'
   | 'validation.run'
   | 'users.manage'

@@ -17,6 +17,10 @@ const main: NavItem[] = [
   { href: '/actions', label: 'Actions', permission: 'hosts.view' },
   { href: '/vulnerabilities', label: 'Vulnerabilities', permission: 'hosts.view' },
   { href: '/profiles', label: 'Profiles', permission: 'hosts.view' },
+  { href: '/detections', label: 'Detections', permission: 'hosts.view' },
+  { href: '/approvals', label: 'Approvals', permission: 'hosts.view' },
+  { href: '/hunting', label: 'Hunting', permission: 'hunting.run' },
+  { href: '/validations', label: 'Validations', permission: 'validation.run' },
 ];
 
 const settings: NavItem[] = [
@@ -24,6 +28,7 @@ const settings: NavItem[] = [
   { href: '/settings/users', label: 'Users and roles', permission: 'users.manage' },
   { href: '/settings/tokens', label: 'API tokens', permission: 'users.manage' },
   { href: '/settings/webhooks', label: 'Webhooks', permission: 'config.view' },
+  { href: '/settings/lockdown-policies', label: 'Lockdown policies', permission: 'config.view' },
   { href: '/settings/audit', label: 'Audit log', permission: 'audit.view' },
 ];
 
