@@ -73,6 +73,8 @@ export interface EmulatorOptions {
   tenantId?: string;
   actionTiming?: Partial<ActionTiming>;
   duplicateActions?: 'error' | 'returnExisting';
+  /** `retired`: the MDE advanced hunting API answers that it is retired (DEVIATIONS.md); default `available`. */
+  mdeHunting?: 'available' | 'retired';
   log?: (line: string) => void;
 }
 
@@ -134,6 +136,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       devices,
       license: options.license ?? 'p2',
       duplicateActions: options.duplicateActions ?? 'error',
+      mdeHunting: options.mdeHunting ?? 'available',
     },
     {
       tenantId: options.tenantId ?? randomUUID(),

@@ -216,6 +216,28 @@ function buildChain(
   }
 }
 
+/**
+ * Decoys for the answer key (DEVIATIONS.md): other processes of the chain talking to the same address — the
+ * parent on another port a few minutes around the attack, the chain's root on the same port 6–45 min before,
+ * the parent on the same port 6–45 min after (when the clock allows). The scenario's own connection stays the
+ * only one on its address and port within ±5 min. Drawn from a stream of their own, so nothing else moves.
+ */
+function addDecoys(state: TenantState, idx: number, chain: Proc[], net: NetEvent): void {
+  const rng = state.ctx.base.rng(Stream.scenario, idx, 2);
+  const parent = chain[1];
+  const root = chain[chain.length - 1];
+  const latest = state.ctx.genNowMs - MINUTE;
+  const decoy = (proc: Proc, timeMs: number, remotePort: number) => {
+    const at = Math.floor(timeMs);
+    if (at <= proc.creationMs + SECOND || at > latest) return;
+    addInjected(state, idx, { ...net, timeMs: at, proc, remotePort, localPort: rng.range(49152, 65535) });
+  };
+  const sign = rng.chance(0.5) ? 1 : -1;
+  decoy(parent, net.timeMs + sign * rng.real(MINUTE, 4 * MINUTE), net.remotePort === 443 ? 80 : 443);
+  decoy(root, net.timeMs - rng.real(6 * MINUTE, 45 * MINUTE), net.remotePort);
+  decoy(parent, net.timeMs + rng.real(6 * MINUTE, 45 * MINUTE), net.remotePort);
+}
+
 /** Try to create a scenario on a device; returns it (registered in the state) or null. */
 export function generateScenario(state: TenantState, v: DeviceView, ordinal: number): Scenario | null {
   const rng = state.ctx.base.rng(Stream.scenario, v.t.index, 1);
@@ -249,6 +271,7 @@ export function generateScenario(state: TenantState, v: DeviceView, ordinal: num
     });
   }
   addInjected(state, idx, net);
+  addDecoys(state, idx, chain, net);
 
   const detected = rng.chance(0.7);
   const alertIds: string[] = [];

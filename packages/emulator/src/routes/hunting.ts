@@ -1,4 +1,4 @@
-import { errors } from '../errors.js';
+import { DefenderError, errors } from '../errors.js';
 import type { RequestContext, RouteDef } from '../http/router.js';
 import { runKql, toGraphResponse, toMdeResponse } from '../hunting/engine.js';
 import type { HuntingResult } from '../hunting/types.js';
@@ -22,7 +22,10 @@ export function huntingRoutes(state: EmulatorState): RouteDef[] {
       roles: ['AdvancedQuery.Read.All'],
       feature: 'hunting',
       limit: HUNTING_LIMIT,
-      handler: async (ctx) => ({ status: 200, body: toMdeResponse(await hunt(state, queryOf(ctx))) }),
+      handler: async (ctx) => {
+        if (state.settings.mdeHunting === 'retired') throw retired();
+        return { status: 200, body: toMdeResponse(await hunt(state, queryOf(ctx))) };
+      },
     },
     {
       method: 'POST',
@@ -33,7 +36,10 @@ export function huntingRoutes(state: EmulatorState): RouteDef[] {
       roles: ['AdvancedHunting.Read.All'],
       feature: 'hunting',
       limit: HUNTING_LIMIT,
-      handler: async (ctx) => ({ status: 200, body: toMdeResponse(await hunt(state, queryOf(ctx))) }),
+      handler: async (ctx) => {
+        if (state.settings.mdeHunting === 'retired') throw retired();
+        return { status: 200, body: toMdeResponse(await hunt(state, queryOf(ctx))) };
+      },
     },
     {
       method: 'POST',
@@ -51,6 +57,15 @@ export function huntingRoutes(state: EmulatorState): RouteDef[] {
       },
     },
   ];
+}
+
+/** The MDE/XDR hunting APIs after their retirement (assumed answer: no public source shows it; DEVIATIONS.md). */
+function retired(): DefenderError {
+  return new DefenderError(
+    410,
+    'Gone',
+    'The advanced hunting API has been retired. Use Microsoft Graph runHuntingQuery (POST https://graph.microsoft.com/v1.0/security/runHuntingQuery) instead.',
+  );
 }
 
 /** `{"Query": "..."}`; the key is case-sensitive on the MDE API, Graph documents the same spelling. */

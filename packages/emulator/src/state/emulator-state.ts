@@ -19,6 +19,8 @@ export interface TenantSettings {
   license: License;
   /** `error` answers a duplicate action with 400 ActiveRequestAlreadyExists; `returnExisting` with the pending one. */
   duplicateActions: 'error' | 'returnExisting';
+  /** `retired`: the MDE/XDR advanced hunting APIs answer 410 (retirement, spec 7.1); Graph still answers. */
+  mdeHunting?: 'available' | 'retired';
 }
 
 /**

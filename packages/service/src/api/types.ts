@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Governor } from '@mde-bridge/client';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
@@ -28,6 +29,8 @@ export interface AppDeps {
   sync: SyncController;
   /** Environment for the master key (tenant secrets) and tenant clients. */
   env?: NodeJS.ProcessEnv;
+  /** The scheduler's rate governor of a tenant (tenants.id): response calls draw from the sync's budget. */
+  governorFor?: (tenantId: string) => Governor;
   /** The transport tenant clients use (tests pass one bound to the emulator); default global fetch. */
   fetch?: typeof fetch;
   now?: () => Date;

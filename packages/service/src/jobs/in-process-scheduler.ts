@@ -120,6 +120,8 @@ export class InProcessScheduler implements SyncController {
   private readonly running = new Map<string, Progress>();
   private readonly listeners = new Set<(event: RunFinishedEvent) => void>();
   private readonly governors = new Map<string, Governor>();
+  /** Governors already handed to `onGovernor`. */
+  private readonly announced = new WeakSet<Governor>();
   private readonly clients = new Map<string, { updatedAt: string; client: DefenderClient }>();
   private readonly onGovernor: InProcessSchedulerOptions['onGovernor'];
 
@@ -494,14 +496,31 @@ export class InProcessScheduler implements SyncController {
     return Number(row?.id ?? 0);
   }
 
+  /**
+   * The rate governor of a tenant (tenants.id), created on first use: the response module's clients take it
+   * too, so a tenant's syncs and response actions draw from one budget (response calls first, by priority).
+   */
+  governorFor(tenantId: string): Governor {
+    let governor = this.governors.get(tenantId);
+    if (!governor) {
+      governor = new TokenBucketGovernor();
+      this.governors.set(tenantId, governor);
+    }
+    const view = this.tenants.get(tenantId)?.view;
+    if (view && !this.announced.has(governor)) {
+      this.announced.add(governor);
+      this.onGovernor?.(view, governor);
+    }
+    return governor;
+  }
+
   /** Cached per tenant until its row changes (credentials, URLs); the governor outlives the client. */
   private async openClient(tenant: TenantView): Promise<DefenderClient> {
     const cached = this.clients.get(tenant.id);
     if (cached?.updatedAt === tenant.updated_at) return cached.client;
-    let governor = this.governors.get(tenant.id);
-    if (!governor) {
-      governor = new TokenBucketGovernor();
-      this.governors.set(tenant.id, governor);
+    const governor = this.governorFor(tenant.id);
+    if (!this.announced.has(governor)) {
+      this.announced.add(governor);
       this.onGovernor?.(tenant, governor);
     }
     const { client } = await openTenantClient(this.store, tenant.name, this.env, {

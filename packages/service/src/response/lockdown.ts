@@ -8,7 +8,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { appendAudit } from '../audit/audit-log.js';
 import type { Database } from '../store/schema.js';
 import type { LockdownState, LockdownTable } from '../store/schema-response.js';
-import { type Requester, type ResponseDeps, requestResponseAction } from './request-action.js';
+import { type Requester, type ResponseDeps, requesterName, requestResponseAction } from './request-action.js';
 import { isUniqueViolation, LockdownInputError, LockdownStateError } from './response-errors.js';
 
 export type LockdownRow = Selectable<LockdownTable>;
@@ -102,6 +102,8 @@ export interface LockInput {
   comment: string;
   lockedBy: Requester;
   isolationType?: 'Full' | 'Selective';
+  /** Carried out on approval (see ActionRequest.approval). */
+  approval?: { id: string; requestedBy: string };
 }
 
 /**
@@ -126,7 +128,7 @@ export async function lockHost(deps: ResponseDeps, input: LockInput): Promise<Lo
         state: 'locking',
         active_key: `${input.tenant}|${input.deviceId}`,
         comment,
-        locked_by: input.lockedBy.actor,
+        locked_by: requesterName(input.lockedBy.actor, input.approval),
         locked_at: now.toISOString(),
         ends_at: new Date(now.getTime() + minutes * 60_000).toISOString(),
         released_at: null,
@@ -153,6 +155,7 @@ export async function lockHost(deps: ResponseDeps, input: LockInput): Promise<Lo
       isolationType: input.isolationType,
       requestedBy: input.lockedBy,
       lockdownId: id,
+      approval: input.approval,
     });
     const state: LockdownState =
       request.state === 'succeeded'
@@ -179,7 +182,13 @@ export async function lockHost(deps: ResponseDeps, input: LockInput): Promise<Lo
       ...input.lockedBy,
       action: 'lockdown.locked',
       target: `${input.tenant}/${input.deviceId}`,
-      detail: { lockdownId: id, duration: input.duration, minutes, comment },
+      detail: {
+        lockdownId: id,
+        duration: input.duration,
+        minutes,
+        comment,
+        ...(input.approval ? { approvalId: input.approval.id, onBehalfOf: input.approval.requestedBy } : {}),
+      },
     },
     now,
   );

@@ -50,6 +50,8 @@ export interface ActionRequest {
   requestedBy: Requester;
   /** The lockdown this request locks or releases. */
   lockdownId?: string;
+  /** Carried out on approval: `requestedBy` is the approver acting for this requester (both are audited). */
+  approval?: { id: string; requestedBy: string };
 }
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'TimeOut', 'Cancelled']);
@@ -67,37 +69,17 @@ export async function requestResponseAction(
   const { db } = deps.store;
   const now = () => deps.now?.() ?? new Date();
   const target = `${input.tenant}/${input.deviceId}`;
+  const onBehalf = input.approval
+    ? { approvalId: input.approval.id, onBehalfOf: input.approval.requestedBy }
+    : {};
   const audit = (action: string, outcome: AuditEntryInput['outcome'], detail: Record<string, unknown>) =>
     appendAudit(
       db,
-      { ...input.requestedBy, action, target, outcome, detail: { type: input.type, ...detail } },
+      { ...input.requestedBy, action, target, outcome, detail: { type: input.type, ...onBehalf, ...detail } },
       now(),
     );
 
-  const device = await db
-    .selectFrom('devices')
-    .select(['id', 'computer_dns_name', 'os_platform', 'version', 'removed_at'])
-    .where('tenant', '=', input.tenant)
-    .where('id', '=', input.deviceId)
-    .executeTakeFirst();
-  if (!device || device.removed_at !== null) {
-    const reason = device
-      ? `device '${input.deviceId}' was removed from Defender`
-      : `device '${input.deviceId}' is unknown`;
-    await audit('response.refused', 'failure', { reason, comment: input.comment });
-    throw new UnknownDeviceError(reason);
-  }
-  const supported = supportedActionsFor(device.os_platform, device.version);
-  // Selective isolation needs what app restriction needs (Windows 10 1709+).
-  const selectiveUnsupported =
-    input.type === 'isolate' && input.isolationType === 'Selective' && !supported.includes('restrict');
-  if (!supported.includes(input.type) || selectiveUnsupported) {
-    const what = selectiveUnsupported ? 'selective isolation' : input.type;
-    const os = [device.os_platform ?? 'an unknown OS', device.version].filter(Boolean).join(' ');
-    const reason = `${what} is not supported on ${device.computer_dns_name} (${os})`;
-    await audit('response.refused', 'failure', { reason, comment: input.comment });
-    throw new ResponseNotSupportedError(reason);
-  }
+  const device = await preflightAction(deps, input);
 
   const key = inflightKey(input.tenant, input.deviceId, input.type);
   let id: string | null = null;
@@ -118,7 +100,7 @@ export async function requestResponseAction(
           comment: input.comment,
           isolation_type: input.type === 'isolate' ? (input.isolationType ?? 'Full') : null,
           scan_type: input.type === 'scan' ? (input.scanType ?? 'Quick') : null,
-          requested_by: input.requestedBy.actor,
+          requested_by: requesterName(input.requestedBy.actor, input.approval),
           requested_at: now().toISOString(),
           sent_at: null,
           completed_at: null,
@@ -180,11 +162,13 @@ export async function requestResponseAction(
   }
 
   const at = now().toISOString();
-  await db
+  const recorded = await db
     .updateTable('response_requests')
     .set({ state: 'pending', defender_action_id: action.id, defender_status: action.status, sent_at: at })
     .where('id', '=', id)
-    .execute();
+    .where('state', '=', 'sending')
+    .executeTakeFirst();
+  if (Number(recorded.numUpdatedRows) === 0) await recordLateAnswer(deps, id, action, at);
   await audit('response.requested', 'success', {
     requestId: id,
     defenderActionId: action.id,
@@ -206,6 +190,70 @@ export async function requestResponseAction(
   const request = await getResponseRequest(db, id);
   if (!request) throw new Error(`request ${id} vanished`);
   return { request, deduplicated: false };
+}
+
+/**
+ * What every response action checks before anything is recorded or sent: the device is known and live, and
+ * its OS can do the action. Refusals are audited; throws UnknownDeviceError or ResponseNotSupportedError.
+ * An action that needs an approval is checked before the approval is recorded, too.
+ */
+export async function preflightAction(
+  deps: Pick<ResponseDeps, 'store' | 'now'>,
+  input: Pick<
+    ActionRequest,
+    'tenant' | 'deviceId' | 'type' | 'isolationType' | 'comment' | 'requestedBy' | 'approval'
+  >,
+): Promise<{ computer_dns_name: string }> {
+  const { db } = deps.store;
+  const audit = (action: string, outcome: AuditEntryInput['outcome'], detail: Record<string, unknown>) =>
+    appendAudit(
+      db,
+      {
+        ...input.requestedBy,
+        action,
+        target: `${input.tenant}/${input.deviceId}`,
+        outcome,
+        detail: {
+          type: input.type,
+          ...(input.approval
+            ? { approvalId: input.approval.id, onBehalfOf: input.approval.requestedBy }
+            : {}),
+          ...detail,
+        },
+      },
+      deps.now?.() ?? new Date(),
+    );
+  const device = await db
+    .selectFrom('devices')
+    .select(['id', 'computer_dns_name', 'os_platform', 'version', 'removed_at'])
+    .where('tenant', '=', input.tenant)
+    .where('id', '=', input.deviceId)
+    .executeTakeFirst();
+  if (!device || device.removed_at !== null) {
+    const reason = device
+      ? `device '${input.deviceId}' was removed from Defender`
+      : `device '${input.deviceId}' is unknown`;
+    await audit('response.refused', 'failure', { reason, comment: input.comment });
+    throw new UnknownDeviceError(reason);
+  }
+  const supported = supportedActionsFor(device.os_platform, device.version);
+  // Selective isolation needs what app restriction needs (Windows 10 1709+).
+  const selectiveUnsupported =
+    input.type === 'isolate' && input.isolationType === 'Selective' && !supported.includes('restrict');
+  if (!supported.includes(input.type) || selectiveUnsupported) {
+    const what = selectiveUnsupported ? 'selective isolation' : input.type;
+    const os = [device.os_platform ?? 'an unknown OS', device.version].filter(Boolean).join(' ');
+    const reason = `${what} is not supported on ${device.computer_dns_name} (${os})`;
+    await audit('response.refused', 'failure', { reason, comment: input.comment });
+    throw new ResponseNotSupportedError(reason);
+  }
+
+  return device;
+}
+
+/** The name on a request or lockdown row: the requester, and the approver when one carried it out. */
+export function requesterName(actor: string, approval?: { requestedBy: string }): string {
+  return approval ? `${approval.requestedBy} (approved by ${actor})` : actor;
 }
 
 function send(client: ResponseClient, input: ActionRequest): Promise<MachineAction> {
@@ -259,4 +307,50 @@ function describeFailure(err: unknown): { message: string; code: string } {
   }
   if (err instanceof IntentError) return { message: `${err.code}: ${err.message}`, code: err.code };
   return { message: err instanceof Error ? err.message : String(err), code: 'unknown' };
+}
+
+/**
+ * Defender answered after the crash recovery (recover-requests.ts) had already given the request up as never
+ * sent: the action is real, so the request tracks it again — pending, with its in-flight slot back unless
+ * another request has taken the slot meanwhile (then it is tracked without it, and the audit says so).
+ */
+async function recordLateAnswer(deps: ResponseDeps, id: string, action: MachineAction, at: string) {
+  const { db } = deps.store;
+  const row = await db.selectFrom('response_requests').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || row.defender_action_id === action.id) return;
+  const update = { state: 'pending' as const, defender_action_id: action.id, defender_status: action.status };
+  let slot = true;
+  try {
+    await db
+      .updateTable('response_requests')
+      .set({
+        ...update,
+        sent_at: at,
+        completed_at: null,
+        error: null,
+        inflight_key: inflightKey(row.tenant, row.device_id, row.type as ResponseAction),
+      })
+      .where('id', '=', id)
+      .execute();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    slot = false;
+    await db
+      .updateTable('response_requests')
+      .set({ ...update, sent_at: at, completed_at: null, error: null })
+      .where('id', '=', id)
+      .execute();
+  }
+  await appendAudit(
+    db,
+    {
+      actorKind: 'system',
+      actor: 'system',
+      action: 'response.late_answer',
+      target: `${row.tenant}/${row.device_id}`,
+      outcome: 'success',
+      detail: { requestId: id, defenderActionId: action.id, inflightSlotRestored: slot },
+    },
+    deps.now?.() ?? new Date(),
+  );
 }

@@ -117,4 +117,42 @@ describe('mde-bridge isolate | release | scan', () => {
     expect(text).toMatch(/no device 'nosuchhost.contoso.com'/);
     expect((await callsByFamily(emu)).machineActions ?? 0).toBe(0);
   });
+  it('prints that an isolate of a ruled device group waits for approval, sends nothing and exits 0; scan never waits', async () => {
+    const host = devices[4];
+    const store = openStore(db);
+    const device = await store.db
+      .selectFrom('devices')
+      .select('tenant')
+      .where('id', '=', host.id)
+      .executeTakeFirstOrThrow();
+    await store.db.updateTable('devices').set({ rbac_group_name: 'DMZ' }).where('id', '=', host.id).execute();
+    await store.db
+      .insertInto('approval_rules')
+      .values({
+        id: 'rule-dmz',
+        tenant: device.tenant,
+        device_group: 'DMZ',
+        created_by: 'test',
+        created_at: EMULATOR_START,
+      })
+      .execute();
+    await store.close();
+    await control(emu, 'DELETE', 'stats');
+    const human = await run(isolate, [host.id, '--comment', 'contain']);
+    expect(human.code).toBe(0);
+    expect(human.text).toMatch(
+      /^isolate of .* waits for approval \(approval [0-9a-f-]{36}, needed for device group 'DMZ'/,
+    );
+    const json = await run(isolate, [host.id, '--for', '2h', '--comment', 'contain', '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.text)).toMatchObject({
+      kind: 'lockdown',
+      duration: '2h',
+      state: 'pending',
+      machineId: host.id,
+    });
+    expect((await callsByFamily(emu)).machineActions ?? 0).toBe(0);
+    const scanned = await run(scan, [host.id, '--comment', 'check', '--json']);
+    expect(JSON.parse(scanned.text)).toMatchObject({ type: 'scan', state: 'pending' });
+  });
 });

@@ -19,12 +19,14 @@ export type ResponseClientFactory = (tenant: string) => Promise<ResponseClient>;
 
 /**
  * `openTenantClient` per tenant, cached until the tenant row changes; the governor (its rate budget)
- * outlives the client. A failed open (disabled tenant, bad key) is not cached.
+ * outlives the client, and is the scheduler's own when `governorFor` is given (one budget per tenant). A failed open (disabled tenant, bad key) is not cached.
  */
 export function tenantResponseClients(options: {
   store: Store;
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
+  /** The scheduler's governor of a tenant, so response calls and syncs share one rate budget. */
+  governorFor?: (tenant: string) => Governor;
 }): ResponseClientFactory {
   const clients = new Map<string, { version: string; client: Promise<ResponseClient> }>();
   const governors = new Map<string, Governor>();
@@ -36,7 +38,7 @@ export function tenantResponseClients(options: {
       .executeTakeFirstOrThrow();
     const cached = clients.get(tenant);
     if (cached && cached.version === row.updated_at) return cached.client;
-    let governor = governors.get(tenant);
+    let governor = options.governorFor?.(tenant) ?? governors.get(tenant);
     if (!governor) {
       governor = new TokenBucketGovernor();
       governors.set(tenant, governor);

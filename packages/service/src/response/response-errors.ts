@@ -66,3 +66,24 @@ export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/** An approval is unknown (or outside the caller's device groups). */
+export class ApprovalNotFoundError extends Error {
+  override name = 'ApprovalNotFoundError';
+}
+
+/** The requester tried to approve their own request: a second person must. */
+export class SelfApprovalError extends Error {
+  override name = 'SelfApprovalError';
+}
+
+/** The approval was already decided, is being carried out, or expired. */
+export class ApprovalNotPendingError extends Error {
+  override name = 'ApprovalNotPendingError';
+  constructor(
+    message: string,
+    readonly state: string,
+  ) {
+    super(message);
+  }
+}

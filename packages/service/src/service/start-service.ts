@@ -7,11 +7,16 @@ import type { Api } from '../api/types.js';
 import { createAuthenticator } from '../auth/authenticator.js';
 import { bootstrapAdmin } from '../auth/users.js';
 import { openMigratedStore, storeUrl } from '../config/settings.js';
+import { tenantHuntingRunner } from '../hunting/hunting-runner.js';
 import { InProcessScheduler } from '../jobs/in-process-scheduler.js';
 import { startLockdownReleaser } from '../response/lockdown-releaser.js';
 import { tenantResponseClients } from '../response/response-clients.js';
+import { startResponseMaintenance } from '../response/response-maintenance.js';
 import { secretBox } from '../secrets/secret-box.js';
+import { startStitcher } from '../stitching/stitcher.js';
 import type { Store } from '../store/store.js';
+import { tenantValidationClients } from '../validation/validation-poll.js';
+import { startValidationPoller } from '../validation/validation-poller.js';
 import { startWebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { afterSync } from './after-sync.js';
 import { attachDemoTenant, DEMO_DIRECTORY_ID, wantsDemo } from './demo-tenant.js';
@@ -101,10 +106,13 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
       logger: logger.child({ component: 'scheduler' }),
     });
     scheduler.onRunFinished(afterSync(store, logger.child({ component: 'after-sync' })));
+    // One rate budget per tenant: response calls (API, releaser, maintenance) take the scheduler's governor.
+    const governorFor = (tenantId: string) => scheduler.governorFor(tenantId);
     const app = await buildApp({
       store,
       authenticator: createAuthenticator(store.db),
       sync: scheduler,
+      governorFor,
       env,
       metrics,
       webRoot: options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot,
@@ -119,13 +127,37 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     closers.push(() => webhooks.stop());
     closers.push(() => scheduler.stop({ timeoutMs: options.shutdownTimeoutMs ?? 15_000 }));
     // Lockdowns that ended while the bridge was down are released at once (audited as late), then every 15 s.
+    const responseClients = tenantResponseClients({ store, env, governorFor });
     const releaser = startLockdownReleaser({
       store,
-      clientFor: tenantResponseClients({ store, env }),
+      clientFor: responseClients,
       sync: scheduler,
       logger: logger.child({ component: 'lockdown-releaser' }),
     });
     closers.push(() => releaser.stop());
+    // Detections waiting for their root cause are stitched in batches every ~10 s (settings.stitching.auto).
+    const stitcher = startStitcher({
+      store,
+      runner: tenantHuntingRunner({ store, env }),
+      batchSize: Number(env.MDE_BRIDGE_STITCH_BATCH) > 0 ? Number(env.MDE_BRIDGE_STITCH_BATCH) : undefined,
+      logger: logger.child({ component: 'stitcher' }),
+    });
+    closers.push(() => stitcher.stop());
+    // Approval expiry, requests a crash left sending, and a 15 s actions sweep while anything is pending.
+    const maintenance = startResponseMaintenance({
+      store,
+      clientFor: responseClients,
+      sync: scheduler,
+      logger: logger.child({ component: 'response-maintenance' }),
+    });
+    closers.push(() => maintenance.stop());
+    // Validations that were polling while the bridge was down go on at once, then every 30 s.
+    const validations = startValidationPoller({
+      store,
+      clientFor: tenantValidationClients({ store, env }),
+      logger: logger.child({ component: 'validation-poller' }),
+    });
+    closers.push(() => validations.stop());
 
     const url = address.replace('://[::1]', '://localhost');
     say(`mde-bridge is running at ${url}`);

@@ -7,6 +7,8 @@ import type {
   ResponseActionType,
   ResponseRequest,
 } from '../api/types.js';
+import { type ActionAnswer, type Approval, isApprovalRequired } from '../api/types-detections.js';
+import { Link } from '../router.js';
 import { useSession } from '../session.js';
 import { Dialog } from './dialog.js';
 
@@ -64,8 +66,19 @@ export function isolationAction(state: IsolationState): 'isolate' | 'release' {
 }
 
 export interface ActionResult {
-  tone: 'success' | 'error';
+  tone: 'success' | 'error' | 'info';
   text: string;
+  /** Set when the request waits for a second person (202 approvalRequired): links to the approvals page. */
+  approval?: Approval;
+}
+
+/** The 202 `{approvalRequired, approval}` answer: nothing was sent to Defender yet. */
+export function describeApprovalWait(approval: Approval, what: string): ActionResult {
+  return {
+    tone: 'info',
+    text: `${what} is waiting for approval: another person with the permission must approve it before anything is sent to Defender.`,
+    approval,
+  };
 }
 
 function describeRequest(request: ResponseRequest): ActionResult {
@@ -100,6 +113,12 @@ export function ActionResultMessage({ result }: { result: ActionResult | null })
   return (
     <div className={`notice notice-${result.tone}`} role="status">
       {result.text}
+      {result.approval && (
+        <>
+          {' '}
+          <Link href="/approvals">See approvals</Link>
+        </>
+      )}
     </div>
   );
 }
@@ -136,8 +155,12 @@ export function ResponseActionButton({
     if (type === 'scan') body.scanType = scanType;
     setBusy(true);
     try {
-      const request = await api.post<ResponseRequest>(`/hosts/${encodeURIComponent(host.id)}/actions`, body);
-      onResult(describeRequest(request));
+      const answer = await api.post<ActionAnswer>(`/hosts/${encodeURIComponent(host.id)}/actions`, body);
+      onResult(
+        isApprovalRequired(answer)
+          ? describeApprovalWait(answer.approval, responseActions[type].button)
+          : describeRequest(answer),
+      );
     } catch (failure) {
       onResult(describeFailure(failure));
     } finally {

@@ -7,15 +7,19 @@ import type { Permission } from '../../auth/permissions.js';
 import type { DeviceGroups } from '../../hosts/device-scope.js';
 import { findScopedDevice } from '../../hosts/host-detail.js';
 import { type ResponseAction, ResponseActions } from '../../profiles/supported-actions.js';
-import { getLockdown, lockHost, unlockHost } from '../../response/lockdown.js';
-import { type ResponseDeps, requestResponseAction } from '../../response/request-action.js';
+import { approvalNeeded, createApproval } from '../../response/approvals.js';
+import { getLockdown, lockHost, parseLockdownDuration, unlockHost } from '../../response/lockdown.js';
+import { preflightAction, type ResponseDeps, requestResponseAction } from '../../response/request-action.js';
 import { tenantResponseClients } from '../../response/response-clients.js';
 import {
   ActionConflictError,
+  ApprovalNotFoundError,
+  ApprovalNotPendingError,
   DefenderRequestError,
   LockdownInputError,
   LockdownStateError,
   ResponseNotSupportedError,
+  SelfApprovalError,
   UnknownDeviceError,
 } from '../../response/response-errors.js';
 import { getResponseRequest, listResponseRequests } from '../../response/response-request.js';
@@ -23,6 +27,7 @@ import type { Database } from '../../store/schema.js';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../errors.js';
 import type { Api, AppDeps } from '../types.js';
 import { deviceGroupsOf } from './request-scope.js';
+import { ApprovalRequiredSchema } from './schemas/approvals.js';
 import { ItemParams, PageQuery, pageOf } from './schemas/hosts.js';
 
 const closed = { additionalProperties: false } as const;
@@ -93,7 +98,7 @@ export const LockdownSchema = Type.Object(
 );
 
 /** Who may ask for each action (CONTRACT.md "Response actions and lockdown"). */
-const actionPermission: Record<ResponseAction, Permission> = {
+export const actionPermission: Record<ResponseAction, Permission> = {
   isolate: 'lockdown.edit',
   release: 'lockdown.edit',
   restrict: 'lockdown.edit',
@@ -124,8 +129,12 @@ async function scopedHost(
   throw notFound(`host '${id}'`);
 }
 
-/** The response module's errors as API errors. */
-function toApiError(err: unknown): unknown {
+/** The response module's errors as API errors (approvals.ts answers an approved action's failure the same way). */
+export function toApiError(err: unknown): unknown {
+  if (err instanceof ApprovalNotFoundError) return new ApiError(404, 'not_found', err.message);
+  if (err instanceof SelfApprovalError) return new ApiError(403, 'self_approval', err.message);
+  if (err instanceof ApprovalNotPendingError)
+    return new ApiError(409, 'not_pending', err.message, { state: err.state });
   if (err instanceof UnknownDeviceError) return new ApiError(404, 'not_found', err.message);
   if (err instanceof ResponseNotSupportedError) return new ApiError(422, 'not_supported', err.message);
   if (err instanceof ActionConflictError)
@@ -143,7 +152,7 @@ function toApiError(err: unknown): unknown {
   return err;
 }
 
-async function mapped<T>(fn: () => Promise<T>): Promise<T> {
+export async function mapped<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -151,16 +160,33 @@ async function mapped<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+const responseDepsCache = new WeakMap<AppDeps, ResponseDeps>();
+
+/** One ResponseDeps per app (its tenant clients cached once, on the scheduler's governors when given). */
+export function responseDepsOf(deps: AppDeps): ResponseDeps {
+  let response = responseDepsCache.get(deps);
+  if (!response) {
+    response = {
+      store: deps.store,
+      clientFor: tenantResponseClients({
+        store: deps.store,
+        env: deps.env,
+        fetch: deps.fetch,
+        governorFor: deps.governorFor,
+      }),
+      sync: deps.sync,
+      now: deps.now,
+    };
+    responseDepsCache.set(deps, response);
+  }
+  return response;
+}
+
 /** Response actions and manual lockdown (issue 7, C8/C9). */
 export function responseRoutes(api: Api, deps: AppDeps): void {
   const { db } = deps.store;
   const now = () => deps.now?.() ?? new Date();
-  const response: ResponseDeps = {
-    store: deps.store,
-    clientFor: tenantResponseClients({ store: deps.store, env: deps.env, fetch: deps.fetch }),
-    sync: deps.sync,
-    now: deps.now,
-  };
+  const response = responseDepsOf(deps);
   const tags = ['response'];
   const requester = (request: FastifyRequest) => auditActor(request.principal, request.ip);
 
@@ -188,7 +214,10 @@ export function responseRoutes(api: Api, deps: AppDeps): void {
         tags,
         params: ItemParams,
         body: ActionBody,
-        response: { 200: ResponseRequestSchema, 202: ResponseRequestSchema },
+        response: {
+          200: ResponseRequestSchema,
+          202: Type.Union([ResponseRequestSchema, ApprovalRequiredSchema]),
+        },
       },
       config: { access: 'hosts.view' },
     },
@@ -197,6 +226,30 @@ export function responseRoutes(api: Api, deps: AppDeps): void {
       const body = request.body;
       await require(request, actionPermission[body.type], body.type, `${host.tenant}/${host.id}`);
       if (body.comment.trim() === '') throw badRequest('body.comment must not be blank', 'body.comment');
+      const wait = { tenant: host.tenant, deviceId: host.id, kind: 'action' as const, actionType: body.type };
+      const reason = await approvalNeeded(response, wait);
+      if (reason) {
+        // What could never be carried out is refused now, not after someone approved it.
+        await mapped(() =>
+          preflightAction(response, {
+            ...wait,
+            type: body.type,
+            isolationType: body.isolationType,
+            comment: body.comment.trim(),
+            requestedBy: requester(request),
+          }),
+        );
+        const approval = await createApproval(response, {
+          ...wait,
+          payload: {
+            comment: body.comment.trim(),
+            ...(body.type === 'isolate' ? { isolationType: body.isolationType ?? 'Full' } : {}),
+          },
+          reason,
+          requestedBy: requester(request),
+        });
+        return reply.status(202).send({ approvalRequired: true as const, approval });
+      }
       const result = await mapped(() =>
         requestResponseAction(response, {
           tenant: host.tenant,
@@ -263,11 +316,56 @@ export function responseRoutes(api: Api, deps: AppDeps): void {
   api.post(
     '/hosts/:id/lockdown',
     {
-      schema: { tags, params: ItemParams, body: LockBody, response: { 201: LockdownSchema } },
+      schema: {
+        tags,
+        params: ItemParams,
+        body: LockBody,
+        response: { 201: LockdownSchema, 202: ApprovalRequiredSchema },
+      },
       config: { access: 'lockdown.edit' },
     },
     async (request, reply) => {
       const host = await scopedHost(db, request.params.id, deviceGroupsOf(request));
+      const wait = {
+        tenant: host.tenant,
+        deviceId: host.id,
+        kind: 'lockdown' as const,
+        actionType: 'isolate' as const,
+      };
+      const reason = await approvalNeeded(response, wait);
+      if (reason) {
+        const comment = request.body.comment.trim();
+        await mapped(async () => parseLockdownDuration(request.body.duration));
+        if (comment === '') throw badRequest('a comment is required', 'body.comment');
+        const current = await getLockdown(db, host.tenant, host.id, now());
+        if (current && (current.state === 'locking' || current.state === 'active'))
+          throw conflict(
+            `host is already locked until ${current.endsAt} (by ${current.lockedBy}); unlock it first`,
+            {
+              reason: 'already_locked',
+            },
+          );
+        await mapped(() =>
+          preflightAction(response, {
+            ...wait,
+            type: 'isolate',
+            isolationType: request.body.isolationType,
+            comment,
+            requestedBy: requester(request),
+          }),
+        );
+        const approval = await createApproval(response, {
+          ...wait,
+          payload: {
+            comment,
+            duration: request.body.duration.trim(),
+            isolationType: request.body.isolationType ?? 'Full',
+          },
+          reason,
+          requestedBy: requester(request),
+        });
+        return reply.status(202).send({ approvalRequired: true as const, approval });
+      }
       const lockdown = await mapped(() =>
         lockHost(response, {
           tenant: host.tenant,

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { type Static, Type } from 'typebox';
 import type { AuditEntryInput } from '../../audit/audit-entry.js';
 import { appendAudit } from '../../audit/audit-log.js';
+import { huntingSettingsProblem } from '../../hunting/hunting-settings.js';
 import { resolveSchedules, ScheduleSettingsError } from '../../jobs/schedule-settings.js';
 import { onTenantDisabled, onTenantEnabled } from '../../profiles/profile-endpoints.js';
 import { secretBox } from '../../secrets/secret-box.js';
@@ -305,6 +306,9 @@ function checkSettings(settings: Record<string, unknown> | undefined): void {
     if (err instanceof ScheduleSettingsError) throw badRequest(err.message, `body.settings.${err.field}`);
     throw err;
   }
+  const hunting = huntingSettingsProblem(settings);
+  if (hunting)
+    throw badRequest(`settings.${hunting.field} ${hunting.reason}`, `body.settings.${hunting.field}`);
 }
 
 /** The step that made the test fail (informational steps such as the licence probe do not). */

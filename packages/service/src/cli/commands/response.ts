@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import { openMigratedStore, storeUrl } from '../../config/settings.js';
 import type { ResponseAction } from '../../profiles/supported-actions.js';
+import { type Approval, approvalNeeded, createApproval } from '../../response/approvals.js';
 import { type Lockdown, lockHost, parseLockdownDuration } from '../../response/lockdown.js';
-import { type ResponseDeps, requestResponseAction } from '../../response/request-action.js';
+import { preflightAction, type ResponseDeps, requestResponseAction } from '../../response/request-action.js';
 import { tenantResponseClients } from '../../response/response-clients.js';
 import {
   ActionConflictError,
@@ -22,8 +23,10 @@ const common = `HOST is a Defender machine ID or a DNS name (the replica's prima
 The store is --db, else MDE_BRIDGE_DB, else sqlite:<MDE_BRIDGE_DATA_DIR or ./data>/mde-bridge.db.
 The action is sent to Defender at response priority, once: a request already in flight for the host is
 reported instead of sent again. The machine action sweep of a running bridge tracks it to its outcome.
---json prints the request (or the lockdown) as the API answers it. Exit codes: 0 sent, 1 refused or
-failed, 2 bad flags.
+When the host's device group needs an approval (isolate, lockdowns), nothing is sent: the approval waits
+for a second person (mde-bridge UI or POST /api/v1/approvals/ID/approve) and its ID is printed.
+--json prints the request (or the lockdown, or the approval) as the API answers it. Exit codes: 0 sent or
+waiting for approval, 1 refused or failed, 2 bad flags.
 `;
 
 export const isolateUsage = `Usage: mde-bridge isolate HOST --comment TEXT [--for 4h] [--selective] [--db URL] [--json]
@@ -93,6 +96,29 @@ async function respond(
     const by = { ...cliActor(), ip: null };
     const isolationType = values.selective === true ? 'Selective' : 'Full';
     try {
+      const wait = {
+        tenant: host.tenant,
+        deviceId: host.id,
+        kind: duration !== undefined ? ('lockdown' as const) : ('action' as const),
+        actionType: type,
+      };
+      const reason = await approvalNeeded(deps, wait);
+      if (reason) {
+        await preflightAction(deps, { ...wait, type, isolationType, comment, requestedBy: by });
+        const approval = await createApproval(deps, {
+          ...wait,
+          payload: {
+            comment,
+            ...(type === 'isolate' ? { isolationType } : {}),
+            ...(type === 'scan' ? { scanType: values.full === true ? 'Full' : 'Quick' } : {}),
+            ...(duration !== undefined ? { duration } : {}),
+          },
+          reason,
+          requestedBy: by,
+        });
+        out.write(values.json ? `${JSON.stringify(approval)}\n` : approvalLine(approval, host.name));
+        return 0;
+      }
       if (duration !== undefined) {
         const lockdown = await lockHost(deps, {
           tenant: host.tenant,
@@ -161,6 +187,14 @@ function requestLine(r: ResponseRequest, deduplicated: boolean): string {
     ? `${r.type} of ${r.hostName ?? r.machineId} is already in flight (request ${r.id}, by ${r.requestedBy})`
     : `${r.type} of ${r.hostName ?? r.machineId} sent (request ${r.id})`;
   return `${head}: ${r.state}, Defender action ${r.defenderActionId ?? '—'}\n`;
+}
+
+function approvalLine(a: Approval, name: string): string {
+  const what = a.kind === 'lockdown' ? `lockdown of ${name} for ${a.duration}` : `${a.actionType} of ${name}`;
+  return (
+    `${what} waits for approval (approval ${a.id}, needed for ${a.reason}; expires ${a.expiresAt}): ` +
+    'nothing was sent; a second person with the permission must approve it\n'
+  );
 }
 
 function lockdownLine(l: Lockdown, name: string): string {

@@ -9,6 +9,7 @@ import { ErrorMessage, Loading } from '../../components/status.js';
 import { type TabDef, Tabs } from '../../components/tabs.js';
 import { Link, useQueryState } from '../../router.js';
 import { HostDetailsTab } from './host-details-tab.js';
+import { HostDetectionsTab } from './host-detections.js';
 import { HostActionsTab, HostAlertsTab, HostSoftwareTab, HostVulnerabilitiesTab } from './host-lists.js';
 import { LockdownWidget } from './lockdown-widget.js';
 import { RiskTab } from './risk-tab.js';
@@ -26,6 +27,7 @@ const tabs: (TabDef & { render: (host: HostDetail) => ReactNode })[] = [
   },
   { id: 'software', label: 'Software', render: (host) => <HostSoftwareTab host={host} /> },
   { id: 'actions', label: 'Actions', render: (host) => <HostActionsTab host={host} /> },
+  { id: 'detections', label: 'Detections', render: (host) => <HostDetectionsTab host={host} /> },
 ];
 
 export function HostPage({ id }: { id: string }) {

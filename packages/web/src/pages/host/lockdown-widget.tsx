@@ -1,12 +1,14 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { api } from '../../api/client.js';
 import type { HostDetail, Lockdown, LockdownState } from '../../api/types.js';
+import { isApprovalRequired, type LockdownAnswer } from '../../api/types-detections.js';
 import { useApi } from '../../api/use-api.js';
 import { Badge, type Tone } from '../../components/badge.js';
 import { Dialog } from '../../components/dialog.js';
 import {
   type ActionResult,
   ActionResultMessage,
+  describeApprovalWait,
   describeFailure,
 } from '../../components/response-actions.js';
 import { ErrorMessage } from '../../components/status.js';
@@ -201,13 +203,17 @@ function LockDialog({
     if (!durationOk || !comment.trim()) return;
     setBusy(true);
     try {
-      await api.post<Lockdown>(`/hosts/${encodeURIComponent(host.id)}/lockdown`, {
+      const answer = await api.post<LockdownAnswer>(`/hosts/${encodeURIComponent(host.id)}/lockdown`, {
         duration,
         comment: comment.trim(),
       });
       setComment('');
       setError(undefined);
-      onDone({ tone: 'success', text: `Lockdown for ${duration} requested — isolating in Defender` });
+      onDone(
+        isApprovalRequired(answer)
+          ? describeApprovalWait(answer.approval, `Lockdown for ${duration}`)
+          : { tone: 'success', text: `Lockdown for ${duration} requested — isolating in Defender` },
+      );
     } catch (failure) {
       // Kept in the dialog: a 400 names the bad field and a 409 says a lockdown is already active.
       setError(describeFailure(failure).text);
