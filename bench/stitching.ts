@@ -9,12 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefenderClient } from '@mde-bridge/client';
 import { startEmulator } from '@mde-bridge/emulator';
 import { secretBox } from '../packages/service/src/secrets/secret-box.js';
 import { measureScenarioAccuracy } from '../packages/service/src/stitching/scenario-accuracy.js';
 import { migrate, openStore } from '../packages/service/src/store/store.js';
 import { syncTenant } from '../packages/service/src/sync/sync-tenant.js';
+import { emulatorTenantInput } from '../packages/service/src/tenants/emulator-tenant.js';
+import { openTenantClient } from '../packages/service/src/tenants/tenant-client.js';
 import { addTenant } from '../packages/service/src/tenants/tenant-repository.js';
 
 const devices = Number(process.env.BENCH_DEVICES ?? 1_000);
@@ -36,26 +37,8 @@ const store = openStore(`sqlite:${join(dir, 'bench.db')}`);
 try {
   const migrated = await migrate(store);
   if (migrated.error) throw migrated.error;
-  const client = new DefenderClient({
-    tenantId: emu.tenantId,
-    clientId: emu.demoApp.clientId,
-    credential: { clientSecret: emu.demoApp.clientSecret },
-    cloud: 'custom',
-    apiUrl: emu.apiUrl,
-    loginUrl: emu.loginUrl,
-    graphUrl: emu.graphUrl,
-    timeoutInMs: 120_000,
-  });
-  const view = await addTenant(store.db, secretBox(env), {
-    name: 'bench',
-    tenantId: emu.tenantId,
-    clientId: emu.demoApp.clientId,
-    credential: { clientSecret: emu.demoApp.clientSecret },
-    cloud: 'custom',
-    apiUrl: emu.apiUrl,
-    loginUrl: emu.loginUrl,
-    graphUrl: emu.graphUrl,
-  });
+  const view = await addTenant(store.db, secretBox(env), emulatorTenantInput(emu, 'bench'));
+  const { client } = await openTenantClient(store, view.name, env, { timeoutInMs: 120_000 });
   await syncTenant({ store, tenant: view.id, client, only: ['machines'] });
   const started = performance.now();
   const report = await measureScenarioAccuracy({

@@ -214,6 +214,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   } else {
     server = createHttpServer(listener);
   }
+  // Node's default keep-alive of 5 s races clients that re-use an idle connection just as the server drops
+  // it (ECONNRESET on a busy machine); clients honour the advertised timeout, so a longer one avoids that.
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 31_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

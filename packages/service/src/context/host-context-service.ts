@@ -1,10 +1,10 @@
-import { type DefenderClient, type Governor, TokenBucketGovernor } from '@mde-bridge/client';
+import type { DefenderClient } from '@mde-bridge/client';
 import type { Kysely } from 'kysely';
 import type { DeviceGroups } from '../hosts/device-scope.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { storeMachines } from '../sync/machines-sync.js';
-import { openTenantClient } from '../tenants/tenant-client.js';
+import { tenantClientCache } from '../tenants/tenant-client-cache.js';
 import { findEndpoint, recordEndpoint } from './endpoints.js';
 import { buildHostContext, type HostContext } from './host-context.js';
 import { type HostMatch, matchDeviceIds, matchHost } from './match-host.js';
@@ -48,7 +48,7 @@ export class HostContextService {
 
   constructor(private readonly options: HostContextServiceOptions) {
     this.now = options.now ?? (() => new Date());
-    this.openClient = options.openClient ?? cachedTenantClients(options);
+    this.openClient = options.openClient ?? tenantClientCache(options);
   }
 
   /** Read-only: the context of a host, or null when nothing matches and no endpoint was recorded for it. */
@@ -212,32 +212,4 @@ export function maxAgeSeconds(settings: string): number {
   } catch {
     return DEFAULT_MAX_AGE_SECONDS;
   }
-}
-
-/** Clients cached per tenant until its row changes; the governor (its rate budget) outlives the client. */
-function cachedTenantClients(options: HostContextServiceOptions): LookupClientFactory {
-  const clients = new Map<string, { version: string; client: Promise<LookupClient> }>();
-  const governors = new Map<string, Governor>();
-  return async (tenant) => {
-    const row = await options.store.db
-      .selectFrom('tenants')
-      .select(['name', 'updated_at'])
-      .where('id', '=', tenant)
-      .executeTakeFirstOrThrow();
-    const cached = clients.get(tenant);
-    if (cached && cached.version === row.updated_at) return cached.client;
-    let governor = governors.get(tenant);
-    if (!governor) {
-      governor = new TokenBucketGovernor();
-      governors.set(tenant, governor);
-    }
-    const client = openTenantClient(options.store, row.name, options.env, {
-      governor,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    }).then((opened) => opened.client);
-    // A failed open (disabled tenant, bad key) is not cached: the next session tries again.
-    client.catch(() => clients.delete(tenant));
-    clients.set(tenant, { version: row.updated_at, client });
-    return client;
-  };
 }

@@ -6,6 +6,7 @@ import { secretBox } from '../secrets/secret-box.js';
 import { engines } from '../store/store.test-support.js';
 import { syncMachines } from '../sync/machines-sync.js';
 import { clientFor, EMULATOR_START, startTestEmulator } from '../sync/sync.test-support.js';
+import { emulatorTenantInput } from '../tenants/emulator-tenant.js';
 import { addTenant } from '../tenants/tenant-repository.js';
 import { HostContextService } from './host-context-service.js';
 import { parseObservedHost } from './observed-host.js';
@@ -33,14 +34,7 @@ describe.each(engines)('host sessions against an emulated tenant on $name', (eng
     const store = await engine.open();
     const env = testEnv();
     const tenant = await addTenant(store.db, secretBox(env), {
-      name: 'emulated',
-      tenantId: emu.tenantId,
-      clientId: emu.demoApp.clientId,
-      credential: { clientSecret: emu.demoApp.clientSecret },
-      cloud: 'custom',
-      apiUrl: emu.apiUrl,
-      loginUrl: emu.loginUrl,
-      graphUrl: emu.graphUrl,
+      ...emulatorTenantInput(emu, 'emulated'),
       settings,
     });
     const { counts, fetcher } = countingFetch();

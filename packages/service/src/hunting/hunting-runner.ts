@@ -12,16 +12,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   DefenderApiError,
   type DefenderClient,
-  type Governor,
   LicenseFeatureUnavailable,
   PermissionMissing,
   type Priority,
-  TokenBucketGovernor,
 } from '@mde-bridge/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { openTenantClient, TenantDisabledError } from '../tenants/tenant-client.js';
+import { TenantDisabledError } from '../tenants/tenant-client.js';
+import { tenantClientCache } from '../tenants/tenant-client-cache.js';
 import { HUNTING_UNLICENSED, HuntingError } from './hunting-errors.js';
 import { type HuntingApiSetting, HuntingApiSettings } from './hunting-settings.js';
 import { checkKql, MAX_QUERY_CHARS } from './kql-check.js';
@@ -108,7 +107,8 @@ interface Normalised {
 export function tenantHuntingRunner(options: TenantHuntingRunnerOptions): TenantHuntingRunner {
   const { db } = options.store;
   const now = () => options.now?.() ?? new Date();
-  const clientFor = options.clientFor ?? cachedClients(options);
+  // No client-side retries: a quota 429 is reported at once (with its wait) rather than slept on.
+  const clientFor = options.clientFor ?? tenantClientCache({ ...options, clientOptions: { maxRetries: 0 } });
 
   async function apiFor(tenant: string): Promise<HuntingApi> {
     const row = await db
@@ -484,33 +484,4 @@ function retryAfterOf(message: string): number {
   const m = /per (\d{2}):(\d{2}):(\d{2})/.exec(message) ?? /again in (\d+) seconds/.exec(message);
   if (!m) return 60;
   return m.length === 4 ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : Number(m[1]);
-}
-
-/** `openTenantClient` per tenant, cached until the tenant row changes; the governor outlives the client. */
-function cachedClients(options: TenantHuntingRunnerOptions): (tenant: string) => Promise<HuntingClient> {
-  const clients = new Map<string, { version: string; client: Promise<HuntingClient> }>();
-  const governors = new Map<string, Governor>();
-  return async (tenant) => {
-    const row = await options.store.db
-      .selectFrom('tenants')
-      .select(['name', 'updated_at'])
-      .where('id', '=', tenant)
-      .executeTakeFirstOrThrow();
-    const cached = clients.get(tenant);
-    if (cached && cached.version === row.updated_at) return cached.client;
-    let governor = governors.get(tenant);
-    if (!governor) {
-      governor = new TokenBucketGovernor();
-      governors.set(tenant, governor);
-    }
-    // No client-side retries: a quota 429 is reported at once (with its wait) rather than slept on.
-    const client = openTenantClient(options.store, row.name, options.env, {
-      governor,
-      maxRetries: 0,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    }).then((opened) => opened.client);
-    client.catch(() => clients.delete(tenant));
-    clients.set(tenant, { version: row.updated_at, client });
-    return client;
-  };
 }

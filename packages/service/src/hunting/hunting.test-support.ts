@@ -4,6 +4,7 @@ import { type EmulatorOptions, type RunningEmulator, startEmulator } from '@mde-
 import { secretBox } from '../secrets/secret-box.js';
 import type { Store } from '../store/store.js';
 import { EMULATOR_START } from '../sync/sync.test-support.js';
+import { emulatorTenantInput } from '../tenants/emulator-tenant.js';
 import { addTenant } from '../tenants/tenant-repository.js';
 
 export const huntingEnv = { MDE_BRIDGE_MASTER_KEY: randomBytes(32).toString('base64') };
@@ -28,14 +29,7 @@ export async function addEmulatorTenant(
   settings?: Record<string, unknown>,
 ): Promise<string> {
   const view = await addTenant(store.db, secretBox(huntingEnv), {
-    name,
-    tenantId: emu.tenantId,
-    clientId: emu.demoApp.clientId,
-    credential: { clientSecret: emu.demoApp.clientSecret },
-    cloud: 'custom',
-    apiUrl: emu.apiUrl,
-    loginUrl: emu.loginUrl,
-    graphUrl: emu.graphUrl,
+    ...emulatorTenantInput(emu, name),
     settings,
   });
   return view.id;

@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { engines } from '../store/store.test-support.js';
 import { clientFor, control, startTestEmulator } from '../sync/sync.test-support.js';
 import { type Resource, Resources } from '../sync/sync-context.js';
+import { emulatorTenantInput } from '../tenants/emulator-tenant.js';
 import { addTenant, setEnabled, type TenantView } from '../tenants/tenant-repository.js';
 import { FakeClock } from './fake-clock.test-support.js';
 import {
@@ -75,14 +76,7 @@ describe.each(engines)('InProcessScheduler on $name', (engine) => {
     for (const t of tenants) {
       views.push(
         await addTenant(store.db, secretBox(env), {
-          name: t.name,
-          tenantId: emu.tenantId,
-          clientId: emu.demoApp.clientId,
-          credential: { clientSecret: emu.demoApp.clientSecret },
-          cloud: 'custom',
-          apiUrl: emu.apiUrl,
-          loginUrl: emu.loginUrl,
-          graphUrl: emu.graphUrl,
+          ...emulatorTenantInput(emu, t.name),
           enabled: t.enabled,
           settings: t.settings,
         }),

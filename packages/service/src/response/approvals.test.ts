@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
+import type { RunningEmulator } from '@mde-bridge/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../api/api.test-support.js';
-import { secretBox } from '../secrets/secret-box.js';
 import { engines } from '../store/store.test-support.js';
-import { advanceClock, clientFor, EMULATOR_START } from '../sync/sync.test-support.js';
+import { advanceClock, clientFor, EMULATOR_START, startTestEmulator } from '../sync/sync.test-support.js';
 import { syncTenant } from '../sync/sync-tenant.js';
-import { addTenant } from '../tenants/tenant-repository.js';
+import { addSyncedEmulatorTenant } from '../tenants/emulator-tenant.test-support.js';
 import { createApproval } from './approvals.js';
 import { tenantResponseClients } from './response-clients.js';
 import { trackResponseRequests } from './track-requests.js';
@@ -24,28 +23,11 @@ describe.each(engines)('approvals on $name', (engine) => {
   const used = new Set<string>();
 
   beforeAll(async () => {
-    emu = await startEmulator({
-      devices: 30,
-      seed: 'approvals',
-      clock: 'manual',
-      rateLimits: 'off',
-      startTime: EMULATOR_START,
+    emu = await startTestEmulator(30, 'approvals', {
       actionTiming: { pickupSeconds: 1, completeSeconds: 5 },
-      log: () => {},
     });
     store = await engine.open();
-    const view = await addTenant(store.db, secretBox(env), {
-      name: 'contoso',
-      tenantId: emu.tenantId,
-      clientId: emu.demoApp.clientId,
-      credential: { clientSecret: emu.demoApp.clientSecret },
-      cloud: 'custom',
-      apiUrl: emu.apiUrl,
-      loginUrl: emu.loginUrl,
-      graphUrl: emu.graphUrl,
-    });
-    tenant = view.id;
-    await syncTenant({ store, tenant, client: clientFor(emu), only: ['machines', 'actions'] });
+    tenant = await addSyncedEmulatorTenant(store, emu, env, ['machines', 'actions']);
     api = await createTestApi({ store, now, deps: { env } });
     const rule = await api.app.inject({
       method: 'POST',

@@ -3,30 +3,21 @@
  * at once and audited as late) and every 15 s. A release that fails is retried on the next tick. The due
  * lockdowns are rows in the store, so a restart loses nothing.
  */
-import type { Logger } from '@mde-bridge/client';
 import type { Kysely } from 'kysely';
+import { type PeriodicLoopOptions, type PeriodicTask, startPeriodicTask } from '../jobs/periodic-task.js';
 import type { Database } from '../store/schema.js';
 import { LATE_AFTER_MS, type LockdownRow, releaseLockdown } from './lockdown.js';
 import type { ResponseDeps } from './request-action.js';
 
 export const RELEASE_INTERVAL_MS = 15_000;
 
-export interface LockdownReleaser {
-  /** Settles when the first tick (the one at start) has finished. */
-  readonly started: Promise<void>;
+/** `started` settles when the first tick (the one at start) has finished; `stop()` waits for a tick in progress. */
+export interface LockdownReleaser extends PeriodicTask<number> {
   /** One pass now; returns how many lockdowns it released. */
   tick(): Promise<number>;
-  /** Stops ticking and waits for a tick in progress. */
-  stop(): Promise<void>;
 }
 
-export interface LockdownReleaserOptions extends ResponseDeps {
-  intervalMs?: number;
-  logger?: Pick<Logger, 'error' | 'warn'>;
-  /** Injectable timers (tests). */
-  setInterval?: (fn: () => void, ms: number) => unknown;
-  clearInterval?: (handle: unknown) => void;
-}
+export interface LockdownReleaserOptions extends ResponseDeps, PeriodicLoopOptions {}
 
 /** Lockdowns due for release: time is up and not released yet, or their release failed. */
 export async function dueLockdowns(db: Kysely<Database>, now: Date): Promise<LockdownRow[]> {
@@ -53,13 +44,12 @@ export async function dueLockdowns(db: Kysely<Database>, now: Date): Promise<Loc
 
 export function startLockdownReleaser(options: LockdownReleaserOptions): LockdownReleaser {
   const now = () => options.now?.() ?? new Date();
-  let running: Promise<number> | null = null;
-  let stopped = false;
+  const intervalMs = options.intervalMs ?? RELEASE_INTERVAL_MS;
 
-  const pass = async (): Promise<number> => {
+  const pass = async (stopping: AbortSignal): Promise<number> => {
     let released = 0;
     for (const row of await dueLockdowns(options.store.db, now())) {
-      if (stopped) break;
+      if (stopping.aborted) break;
       const at = now();
       const late = at.getTime() - Date.parse(row.ends_at) > LATE_AFTER_MS;
       try {
@@ -81,30 +71,5 @@ export function startLockdownReleaser(options: LockdownReleaserOptions): Lockdow
     return released;
   };
 
-  const tick = (): Promise<number> => {
-    if (running) return running;
-    running = pass()
-      .catch((err: unknown) => {
-        options.logger?.error({ err }, 'lockdown releaser pass failed');
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-
-  const set = options.setInterval ?? ((fn, ms) => setInterval(fn, ms).unref());
-  const clear = options.clearInterval ?? ((h) => clearInterval(h as NodeJS.Timeout));
-  const started = tick().then(() => undefined);
-  const handle = set(() => void tick(), options.intervalMs ?? RELEASE_INTERVAL_MS);
-  return {
-    started,
-    tick,
-    async stop() {
-      stopped = true;
-      clear(handle);
-      if (running) await running;
-    },
-  };
+  return startPeriodicTask({ ...options, name: 'lockdown releaser', intervalMs, tick: pass, fallback: 0 });
 }

@@ -3,15 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
+import type { RunningEmulator } from '@mde-bridge/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolate, release, scan } from '../cli/commands/response.js';
 import { main } from '../cli/main.js';
-import { secretBox } from '../secrets/secret-box.js';
 import { migrate, openStore } from '../store/store.js';
-import { callsByFamily, clientFor, control, EMULATOR_START } from '../sync/sync.test-support.js';
-import { syncTenant } from '../sync/sync-tenant.js';
-import { addTenant } from '../tenants/tenant-repository.js';
+import { callsByFamily, control, EMULATOR_START, startTestEmulator } from '../sync/sync.test-support.js';
+import { addSyncedEmulatorTenant } from '../tenants/emulator-tenant.test-support.js';
 
 /** The CLI reads and writes a store file (SQLite here; the store code under it is engine-tested in response.test.ts). */
 describe('mde-bridge isolate | release | scan', () => {
@@ -22,30 +20,13 @@ describe('mde-bridge isolate | release | scan', () => {
   let devices: { id: string; name: string }[];
 
   beforeAll(async () => {
-    emu = await startEmulator({
-      devices: 20,
-      seed: 'response-cli',
-      clock: 'manual',
-      rateLimits: 'off',
-      startTime: EMULATOR_START,
-      log: () => {},
-    });
+    emu = await startTestEmulator(20, 'response-cli');
     dir = mkdtempSync(join(tmpdir(), 'mdeb-response-'));
     db = `sqlite:${join(dir, 'bridge.db')}`;
     const store = openStore(db);
     const result = await migrate(store);
     if (result.error) throw result.error;
-    const view = await addTenant(store.db, secretBox(env), {
-      name: 'contoso',
-      tenantId: emu.tenantId,
-      clientId: emu.demoApp.clientId,
-      credential: { clientSecret: emu.demoApp.clientSecret },
-      cloud: 'custom',
-      apiUrl: emu.apiUrl,
-      loginUrl: emu.loginUrl,
-      graphUrl: emu.graphUrl,
-    });
-    await syncTenant({ store, tenant: view.id, client: clientFor(emu), only: ['machines'] });
+    await addSyncedEmulatorTenant(store, emu, env);
     const primaries = await store.db
       .selectFrom('devices')
       .select(['id', 'dns_name'])

@@ -1,14 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DefenderClient } from '@mde-bridge/client';
-import { type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
+import type { RunningEmulator } from '@mde-bridge/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessScheduler } from '../jobs/in-process-scheduler.js';
 import type { SyncController, SyncRequest } from '../jobs/sync-controller.js';
-import { secretBox } from '../secrets/secret-box.js';
 import { engines } from '../store/store.test-support.js';
-import { clientFor, EMULATOR_START } from '../sync/sync.test-support.js';
-import { syncTenant } from '../sync/sync-tenant.js';
-import { addTenant } from '../tenants/tenant-repository.js';
+import { clientFor, EMULATOR_START, startTestEmulator } from '../sync/sync.test-support.js';
+import { addSyncedEmulatorTenant } from '../tenants/emulator-tenant.test-support.js';
 import { createApproval } from './approvals.js';
 import { recoverStaleRequests } from './recover-requests.js';
 import { requestResponseAction } from './request-action.js';
@@ -27,27 +25,9 @@ describe.each(engines)('response maintenance on $name', (engine) => {
   const used = new Set<string>();
 
   beforeAll(async () => {
-    emu = await startEmulator({
-      devices: 20,
-      seed: 'maintenance',
-      clock: 'manual',
-      rateLimits: 'off',
-      startTime: EMULATOR_START,
-      log: () => {},
-    });
+    emu = await startTestEmulator(20, 'maintenance');
     store = await engine.open();
-    const view = await addTenant(store.db, secretBox(env), {
-      name: 'contoso',
-      tenantId: emu.tenantId,
-      clientId: emu.demoApp.clientId,
-      credential: { clientSecret: emu.demoApp.clientSecret },
-      cloud: 'custom',
-      apiUrl: emu.apiUrl,
-      loginUrl: emu.loginUrl,
-      graphUrl: emu.graphUrl,
-    });
-    tenant = view.id;
-    await syncTenant({ store, tenant, client: clientFor(emu), only: ['machines'] });
+    tenant = await addSyncedEmulatorTenant(store, emu, env);
   });
   afterAll(async () => {
     await store?.dispose();

@@ -4,7 +4,7 @@
  * sweeps its machine actions every 15 s instead of the schedule's minute, so an outcome shows quickly.
  * Lockdown releases have their own loop (lockdown-releaser.ts).
  */
-import type { Logger } from '@mde-bridge/client';
+import { type PeriodicLoopOptions, type PeriodicTask, startPeriodicTask } from '../jobs/periodic-task.js';
 import { expireApprovals } from './approvals.js';
 import { recoverStaleRequests } from './recover-requests.js';
 import type { ResponseDeps } from './request-action.js';
@@ -13,14 +13,8 @@ export const MAINTENANCE_INTERVAL_MS = 15_000;
 /** How often a tenant with pending requests gets an `actions` sweep. */
 export const PENDING_SWEEP_MS = 15_000;
 
-export interface ResponseMaintenance {
-  /** Settles when the first pass (the one at start) has finished. */
-  readonly started: Promise<void>;
-  /** One pass now. */
-  tick(): Promise<MaintenancePass>;
-  /** Stops ticking and waits for a pass in progress. */
-  stop(): Promise<void>;
-}
+/** `started` settles when the first pass (the one at start) has finished; `stop()` waits for a pass in progress. */
+export type ResponseMaintenance = PeriodicTask<MaintenancePass>;
 
 export interface MaintenancePass {
   expired: number;
@@ -30,18 +24,11 @@ export interface MaintenancePass {
   swept: string[];
 }
 
-export interface ResponseMaintenanceOptions extends ResponseDeps {
-  intervalMs?: number;
-  logger?: Pick<Logger, 'error' | 'warn'>;
-  /** Injectable timers (tests). */
-  setInterval?: (fn: () => void, ms: number) => unknown;
-  clearInterval?: (handle: unknown) => void;
-}
+export interface ResponseMaintenanceOptions extends ResponseDeps, PeriodicLoopOptions {}
 
 export function startResponseMaintenance(options: ResponseMaintenanceOptions): ResponseMaintenance {
   const now = () => options.now?.() ?? new Date();
   const lastSweep = new Map<string, number>();
-  let running: Promise<MaintenancePass> | null = null;
 
   const step = async <T>(what: string, fn: () => Promise<T>, fallback: T): Promise<T> => {
     try {
@@ -82,24 +69,7 @@ export function startResponseMaintenance(options: ResponseMaintenanceOptions): R
     return { expired, ...recovered, swept };
   };
 
-  const tick = (): Promise<MaintenancePass> => {
-    if (running) return running;
-    running = pass().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-
-  const set = options.setInterval ?? ((fn, ms) => setInterval(fn, ms).unref());
-  const clear = options.clearInterval ?? ((h) => clearInterval(h as NodeJS.Timeout));
-  const started = tick().then(() => undefined);
-  const handle = set(() => void tick(), options.intervalMs ?? MAINTENANCE_INTERVAL_MS);
-  return {
-    started,
-    tick,
-    async stop() {
-      clear(handle);
-      if (running) await running;
-    },
-  };
+  const fallback: MaintenancePass = { expired: 0, adopted: 0, failed: 0, swept: [] };
+  const intervalMs = options.intervalMs ?? MAINTENANCE_INTERVAL_MS;
+  return startPeriodicTask({ ...options, name: 'response maintenance', intervalMs, tick: pass, fallback });
 }

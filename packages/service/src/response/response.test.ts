@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
+import type { RunningEmulator } from '@mde-bridge/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../api/api.test-support.js';
 import { createApiToken } from '../auth/api-tokens.js';
 import { createRole } from '../auth/roles.js';
-import { secretBox } from '../secrets/secret-box.js';
 import { engines } from '../store/store.test-support.js';
 import {
   advanceClock,
@@ -12,9 +11,10 @@ import {
   clientFor,
   control,
   EMULATOR_START,
+  startTestEmulator,
 } from '../sync/sync.test-support.js';
 import { syncTenant } from '../sync/sync-tenant.js';
-import { addTenant } from '../tenants/tenant-repository.js';
+import { addSyncedEmulatorTenant } from '../tenants/emulator-tenant.test-support.js';
 import { startLockdownReleaser } from './lockdown-releaser.js';
 import { tenantResponseClients } from './response-clients.js';
 import { trackResponseRequests } from './track-requests.js';
@@ -32,28 +32,9 @@ describe.each(engines)('response actions and lockdown on $name', (engine) => {
   const used = new Set<string>();
 
   beforeAll(async () => {
-    emu = await startEmulator({
-      devices: 40,
-      seed: 'response',
-      clock: 'manual',
-      rateLimits: 'off',
-      startTime: EMULATOR_START,
-      actionTiming: { pickupSeconds: 1, completeSeconds: 5 },
-      log: () => {},
-    });
+    emu = await startTestEmulator(40, 'response', { actionTiming: { pickupSeconds: 1, completeSeconds: 5 } });
     store = await engine.open();
-    const view = await addTenant(store.db, secretBox(env), {
-      name: 'contoso',
-      tenantId: emu.tenantId,
-      clientId: emu.demoApp.clientId,
-      credential: { clientSecret: emu.demoApp.clientSecret },
-      cloud: 'custom',
-      apiUrl: emu.apiUrl,
-      loginUrl: emu.loginUrl,
-      graphUrl: emu.graphUrl,
-    });
-    tenant = view.id;
-    await syncTenant({ store, tenant, client: clientFor(emu), only: ['machines', 'actions'] });
+    tenant = await addSyncedEmulatorTenant(store, emu, env, ['machines', 'actions']);
     api = await createTestApi({ store, now, deps: { env } });
   });
   afterAll(async () => {

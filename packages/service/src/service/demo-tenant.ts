@@ -1,6 +1,7 @@
 import type { RunningEmulator } from '@mde-bridge/emulator';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Store } from '../store/store.js';
+import { emulatorTenantInput } from '../tenants/emulator-tenant.js';
 import { addTenant } from '../tenants/tenant-repository.js';
 
 export const DEMO_TENANT_NAME = 'demo';
@@ -26,14 +27,7 @@ export async function attachDemoTenant(store: Store, box: SecretBox, emu: Runnin
     .executeTakeFirst();
   if (!existing) {
     await addTenant(store.db, box, {
-      name: DEMO_TENANT_NAME,
-      tenantId: emu.tenantId,
-      clientId: emu.demoApp.clientId,
-      credential: { clientSecret: emu.demoApp.clientSecret },
-      cloud: 'custom',
-      apiUrl: emu.apiUrl,
-      loginUrl: emu.loginUrl,
-      graphUrl: emu.graphUrl,
+      ...emulatorTenantInput(emu, DEMO_TENANT_NAME),
       isDemo: true,
       settings: { description: 'Emulated demo tenant (not a Microsoft tenant)' },
     });

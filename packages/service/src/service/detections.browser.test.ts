@@ -6,22 +6,22 @@
  * approval rule on a device's group, one analyst's isolate waits and a second analyst approves it. Screenshots
  * land in test-artifacts/screenshots/detections-*.png. Skipped, saying so, when /usr/bin/chromium is absent.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../auth/api-tokens.js';
-import { createUser } from '../auth/users.js';
 import {
+  closeAll,
+  createUsers,
   hasChromium,
   launchChromium,
   prepareBrowserRun,
-  shot as saveShot,
-  signIn as signInAt,
+  shotsNamed,
+  signIn,
+  startDemoService,
+  waitForDemoData,
 } from './browser.test-support.js';
-import { type RunningService, startService } from './start-service.js';
+import type { RunningService } from './start-service.js';
 
 const ADMIN_PASSWORD = 'detections-browser-test admin password';
 const ALICE_PASSWORD = 'detections-browser-test alice password';
@@ -34,7 +34,6 @@ interface Host {
   rbac_group_name: string | null;
 }
 
-let dir: string;
 let service: RunningService;
 let browser: Browser;
 let token: string;
@@ -43,13 +42,7 @@ let locked: Host;
 let watched: Host;
 let guarded: Host;
 
-function shot(page: Page, name: string): Promise<void> {
-  return saveShot(page, `detections-${name}`);
-}
-
-function signIn(page: Page, username: string, password: string): Promise<void> {
-  return signInAt(page, service.url, username, password);
-}
+const shot = shotsNamed('detections-');
 
 /** Live, primary Windows devices the replica does not show as isolated, seen most recently first. */
 async function candidateHosts(): Promise<Host[]> {
@@ -131,48 +124,28 @@ async function addPolicy(
 describe.skipIf(!hasChromium)('detections, lockdown policies and approvals in chromium', () => {
   beforeAll(async () => {
     prepareBrowserRun();
-    dir = mkdtempSync(join(tmpdir(), 'mde-bridge-detections-'));
-    service = await startService({
-      env: {
-        MDE_BRIDGE_DATA_DIR: dir,
-        MDE_BRIDGE_MASTER_KEY: randomBytes(32).toString('base64'),
-        MDE_BRIDGE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      },
-      port: 0,
-      logger: false,
-      demoDevices: 40,
-      say: () => {},
-    });
-    await createUser(service.store.db, { username: 'alice', password: ALICE_PASSWORD, roleId: 'analyst' });
-    await createUser(service.store.db, { username: 'bob', password: BOB_PASSWORD, roleId: 'analyst' });
+    service = await startDemoService({ name: 'detections', adminPassword: ADMIN_PASSWORD, demoDevices: 40 });
+    await createUsers(service, [
+      { username: 'alice', password: ALICE_PASSWORD, roleId: 'analyst' },
+      { username: 'bob', password: BOB_PASSWORD, roleId: 'analyst' },
+    ]);
     ({ token } = await createApiToken(service.store.db, {
       name: 'browser-test-ndr',
       roleId: 'analyst',
       createdBy: 'admin',
     }));
     browser = await launchChromium();
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const picked = pickHosts(await candidateHosts());
-      if (picked) {
-        [locked, watched, guarded] = picked;
-        break;
-      }
-      if (Date.now() > deadline)
-        throw new Error('three suitable Windows devices did not sync within a minute');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    [locked, watched, guarded] = await waitForDemoData(async () => pickHosts(await candidateHosts()), {
+      timeoutMs: 60_000,
+      failure: 'three suitable Windows devices did not sync within a minute',
+    });
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await service?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(browser, service));
 
   it('locks a host when a detection passes a policy made in the UI, and shows it in the list and on its page', async () => {
     const page = await browser.newPage();
-    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
     await page.goto(`${service.url}/settings/lockdown-policies`);
     await page.getByRole('heading', { name: 'Lockdown policies' }).waitFor();
     await addPolicy(page, { name: 'C2 beacons', minThreat: '80', minCertainty: '70', dryRun: false });
@@ -222,7 +195,7 @@ describe.skipIf(!hasChromium)('detections, lockdown policies and approvals in ch
 
   it('shows what a dry-run policy would have done in its recent decisions, sending nothing', async () => {
     const page = await browser.newPage();
-    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
     await page.goto(`${service.url}/settings/lockdown-policies`);
     await page.getByRole('heading', { name: 'Lockdown policies' }).waitFor();
     await addPolicy(page, {
@@ -255,7 +228,7 @@ describe.skipIf(!hasChromium)('detections, lockdown policies and approvals in ch
   it("makes one analyst's isolate wait for a second analyst's approval on a guarded device group", async () => {
     const group = guarded.rbac_group_name as string;
     const admin = await browser.newPage();
-    await signIn(admin, 'admin', ADMIN_PASSWORD);
+    await signIn(admin, service.url, 'admin', ADMIN_PASSWORD);
     await admin.goto(`${service.url}/settings/lockdown-policies`);
     const rules = admin.getByRole('form', { name: 'Add approval rule' });
     await rules.getByLabel('Device group').fill(group);
@@ -265,7 +238,7 @@ describe.skipIf(!hasChromium)('detections, lockdown policies and approvals in ch
     await admin.close();
 
     const alice = await browser.newPage();
-    await signIn(alice, 'alice', ALICE_PASSWORD);
+    await signIn(alice, service.url, 'alice', ALICE_PASSWORD);
     await alice.goto(`${service.url}/hosts/${encodeURIComponent(guarded.id)}`);
     await alice.getByRole('heading', { name: guarded.computer_dns_name }).waitFor();
     await alice.getByRole('button', { name: 'Isolate', exact: true }).click();
@@ -294,7 +267,7 @@ describe.skipIf(!hasChromium)('detections, lockdown policies and approvals in ch
     await alice.close();
 
     const bob = await browser.newPage();
-    await signIn(bob, 'bob', BOB_PASSWORD);
+    await signIn(bob, service.url, 'bob', BOB_PASSWORD);
     await bob.goto(`${service.url}/approvals`);
     const bobRow = bob.getByRole('table', { name: 'Approvals' }).getByRole('row').filter({
       hasText: guarded.computer_dns_name,

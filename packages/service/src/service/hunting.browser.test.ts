@@ -6,20 +6,19 @@
  * page; a validation of a detected scenario reports detected with its alerts. Screenshots land in
  * test-artifacts/screenshots/hunting-*.png. Skipped, saying so, when /usr/bin/chromium is absent.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  closeAll,
   hasChromium,
   launchChromium,
   prepareBrowserRun,
-  shot as saveShot,
+  shotsNamed,
   signIn,
+  startDemoService,
+  waitForDemoData,
 } from './browser.test-support.js';
-import { type RunningService, startService } from './start-service.js';
+import type { RunningService } from './start-service.js';
 
 const ADMIN_PASSWORD = 'hunting-browser-test admin password';
 
@@ -38,14 +37,11 @@ interface Scenario {
   detected: boolean;
 }
 
-let dir: string;
 let service: RunningService;
 let browser: Browser;
 let scenarios: Scenario[] = [];
 
-function shot(page: Page, name: string): Promise<void> {
-  return saveShot(page, `hunting-${name}`);
-}
+const shot = shotsNamed('hunting-');
 
 async function fetchScenarios(): Promise<Scenario[]> {
   if (!service.emulator) throw new Error('the service started without its demo emulator');
@@ -99,33 +95,18 @@ async function newPage(): Promise<Page> {
 describe.skipIf(!hasChromium)('hunting, stitching and validation in chromium', () => {
   beforeAll(async () => {
     prepareBrowserRun();
-    dir = mkdtempSync(join(tmpdir(), 'mde-bridge-hunting-'));
-    service = await startService({
-      env: {
-        MDE_BRIDGE_DATA_DIR: dir,
-        MDE_BRIDGE_MASTER_KEY: randomBytes(32).toString('base64'),
-        MDE_BRIDGE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      },
-      port: 0,
-      logger: false,
-      demoDevices: 40,
-      say: () => {},
-    });
+    service = await startDemoService({ name: 'hunting', adminPassword: ADMIN_PASSWORD, demoDevices: 40 });
     browser = await launchChromium();
     scenarios = await fetchScenarios();
     if (scenarios.length === 0) throw new Error('the demo tenant has no ground-truth scenarios');
-    const deadline = Date.now() + 90_000;
-    while ((await syncedScenarios()).length === 0) {
-      if (Date.now() > deadline) throw new Error('no scenario device of the demo tenant synced within 90 s');
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitForDemoData(async () => (await syncedScenarios()).length > 0, {
+      timeoutMs: 90_000,
+      failure: 'no scenario device of the demo tenant synced within 90 s',
+      intervalMs: 250,
+    });
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await service?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(browser, service));
 
   it('runs a hunting query and shows its rows, row count and the API used', async () => {
     const page = await newPage();

@@ -4,36 +4,28 @@
  * unlock it; a read-only user sees no lockdown or isolation controls. Screenshots land in
  * test-artifacts/screenshots/lockdown-*.png. Skipped, saying so, when /usr/bin/chromium is absent.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../auth/users.js';
 import {
+  closeAll,
+  createUsers,
   hasChromium,
   launchChromium,
   prepareBrowserRun,
-  shot as saveShot,
-  signIn as signInAt,
+  shotsNamed,
+  signIn,
+  startDemoService,
+  waitForDemoData,
 } from './browser.test-support.js';
-import { type RunningService, startService } from './start-service.js';
+import type { RunningService } from './start-service.js';
 
 const ADMIN_PASSWORD = 'lockdown-browser-test admin password';
 const READER_PASSWORD = 'lockdown-browser-test reader password';
 
-let dir: string;
 let service: RunningService;
 let browser: Browser;
 
-function shot(page: Page, name: string): Promise<void> {
-  return saveShot(page, `lockdown-${name}`);
-}
-
-function signIn(page: Page, username: string, password: string): Promise<void> {
-  return signInAt(page, service.url, username, password);
-}
+const shot = shotsNamed('lockdown-');
 
 /**
  * A live, primary Windows device of the demo tenant that the replica does not show as isolated, seen most
@@ -64,43 +56,22 @@ async function openHost(page: Page, host: { id: string; computer_dns_name: strin
 describe.skipIf(!hasChromium)('the host lockdown in chromium', () => {
   beforeAll(async () => {
     prepareBrowserRun();
-    dir = mkdtempSync(join(tmpdir(), 'mde-bridge-lockdown-'));
-    service = await startService({
-      env: {
-        MDE_BRIDGE_DATA_DIR: dir,
-        MDE_BRIDGE_MASTER_KEY: randomBytes(32).toString('base64'),
-        MDE_BRIDGE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      },
-      port: 0,
-      logger: false,
-      demoDevices: 20,
-      say: () => {},
-    });
-    await createUser(service.store.db, {
-      username: 'reader',
-      password: READER_PASSWORD,
-      roleId: 'read-only',
-    });
+    service = await startDemoService({ name: 'lockdown', adminPassword: ADMIN_PASSWORD, demoDevices: 20 });
+    await createUsers(service, [{ username: 'reader', password: READER_PASSWORD, roleId: 'read-only' }]);
     browser = await launchChromium();
-    const deadline = Date.now() + 60_000;
-    while (!(await windowsHost())) {
-      if (Date.now() > deadline)
-        throw new Error('no Windows device of the demo tenant synced within a minute');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForDemoData(windowsHost, {
+      timeoutMs: 60_000,
+      failure: 'no Windows device of the demo tenant synced within a minute',
+    });
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await service?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(browser, service));
 
   it('locks a Windows host for 4 hours from its page, shows the state and the time left, and unlocks it', async () => {
     const host = await windowsHost();
     if (!host) throw new Error('no Windows host');
     const page = await browser.newPage();
-    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
     await openHost(page, host);
     // The state badge inside the widget (the header's isolation badge says Isolating, Releasing… too).
     const widget = page.getByRole('region', { name: 'Lockdown' });
@@ -146,7 +117,7 @@ describe.skipIf(!hasChromium)('the host lockdown in chromium', () => {
     const host = await windowsHost();
     if (!host) throw new Error('no Windows host');
     const page = await browser.newPage();
-    await signIn(page, 'reader', READER_PASSWORD);
+    await signIn(page, service.url, 'reader', READER_PASSWORD);
     await openHost(page, host);
     await page
       .getByRole('region', { name: 'Lockdown' })

@@ -3,34 +3,26 @@
  * its emulated demo tenant. Screenshots land in test-artifacts/screenshots/risk-*.png (not committed). Skipped,
  * saying so, when /usr/bin/chromium is absent (`.ci/run` installs it).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  closeAll,
   hasChromium,
   launchChromium,
   prepareBrowserRun,
-  shot as saveShot,
-  signIn as signInAt,
+  shotsNamed,
+  signIn,
+  startDemoService,
+  waitForDemoData,
 } from './browser.test-support.js';
-import { type RunningService, startService } from './start-service.js';
+import type { RunningService } from './start-service.js';
 
 const ADMIN_PASSWORD = 'risk-browser-test admin password';
 
-let dir: string;
 let service: RunningService;
 let browser: Browser;
 
-function shot(page: Page, name: string): Promise<void> {
-  return saveShot(page, `risk-${name}`);
-}
-
-function signIn(page: Page): Promise<void> {
-  return signInAt(page, service.url, 'admin', ADMIN_PASSWORD);
-}
+const shot = shotsNamed('risk-');
 
 /** The risk row of a device with vulnerabilities, once the demo tenant's syncs and the recompute have run. */
 async function exposedDevice() {
@@ -58,38 +50,22 @@ async function exposedDevice() {
 describe.skipIf(!hasChromium)('the Risk tab in chromium', () => {
   beforeAll(async () => {
     prepareBrowserRun();
-    dir = mkdtempSync(join(tmpdir(), 'mde-bridge-risk-ui-'));
-    service = await startService({
-      env: {
-        MDE_BRIDGE_DATA_DIR: dir,
-        MDE_BRIDGE_MASTER_KEY: randomBytes(32).toString('base64'),
-        MDE_BRIDGE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      },
-      port: 0,
-      logger: false,
-      demoDevices: 30,
-      say: () => {},
-    });
+    service = await startDemoService({ name: 'risk-ui', adminPassword: ADMIN_PASSWORD, demoDevices: 30 });
     browser = await launchChromium();
     // Devices, their vulnerabilities and the risk recompute that follows each sync must have landed.
-    const deadline = Date.now() + 120_000;
-    while (!(await exposedDevice())) {
-      if (Date.now() > deadline) throw new Error('no device risk with vulnerabilities within two minutes');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForDemoData(exposedDevice, {
+      timeoutMs: 120_000,
+      failure: 'no device risk with vulnerabilities within two minutes',
+    });
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await service?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(browser, service));
 
   it('shows the exposure badge, the vulnerability count (no portal link for the emulated cloud) and the reasons', async () => {
     const device = await exposedDevice();
     if (!device) throw new Error('no exposed device');
     const page = await browser.newPage();
-    await signIn(page);
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
     await page.goto(`${service.url}/hosts/${encodeURIComponent(device.id)}`);
     await page.getByRole('heading', { name: device.computer_dns_name }).waitFor();
     await page.getByRole('tab', { name: 'Risk' }).click();
@@ -117,7 +93,7 @@ describe.skipIf(!hasChromium)('the Risk tab in chromium', () => {
     const device = await exposedDevice();
     if (!device) throw new Error('no exposed device');
     const page = await browser.newPage();
-    await signIn(page);
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
     await page.goto(`${service.url}/hosts`);
     await page.getByLabel('Risk level').selectOption(device.overall);
     await page.getByLabel('Search hosts').fill(device.computer_dns_name);

@@ -3,87 +3,57 @@
  * API, built UI) and real emulators. Screenshots of each page land in test-artifacts/screenshots/ (not
  * committed). Skipped, saying so, when /usr/bin/chromium is absent (`.ci/run` installs it).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../auth/users.js';
 import {
+  closeAll,
+  createUsers,
   hasChromium,
   launchChromium,
   prepareBrowserRun,
-  shot as saveShot,
-  signIn as signInAt,
+  shot,
+  signIn,
+  startDemoService,
+  waitForDemoData,
 } from './browser.test-support.js';
-import { type RunningService, startService } from './start-service.js';
+import type { RunningService } from './start-service.js';
 
 const ADMIN_PASSWORD = 'browser-test admin password';
 const READER_PASSWORD = 'browser-test reader password';
 
-let dir: string;
 let service: RunningService;
 let other: RunningEmulator;
 let browser: Browser;
 
-function shot(page: Page, name: string): Promise<void> {
-  return saveShot(page, `${name}`);
-}
-
-function signIn(page: Page, username: string, password: string): Promise<void> {
-  return signInAt(page, service.url, username, password);
-}
-
 describe.skipIf(!hasChromium)('the web UI in chromium', () => {
   beforeAll(async () => {
     prepareBrowserRun();
-    dir = mkdtempSync(join(tmpdir(), 'mde-bridge-ui-'));
-    service = await startService({
-      env: {
-        MDE_BRIDGE_DATA_DIR: dir,
-        MDE_BRIDGE_MASTER_KEY: randomBytes(32).toString('base64'),
-        MDE_BRIDGE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      },
-      port: 0,
-      logger: false,
-      demoDevices: 30,
-      say: () => {},
-    });
-    await createUser(service.store.db, {
-      username: 'reader',
-      password: READER_PASSWORD,
-      roleId: 'read-only',
-    });
+    service = await startDemoService({ name: 'ui', adminPassword: ADMIN_PASSWORD, demoDevices: 30 });
+    await createUsers(service, [{ username: 'reader', password: READER_PASSWORD, roleId: 'read-only' }]);
     other = await startEmulator({ host: '127.0.0.1', seed: 'browser', devices: 5, log: () => {} });
     browser = await launchChromium();
     // The demo tenant's devices must be in the replica before the host pages are walked.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const row = await service.store.db
-        .selectFrom('devices')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
-      if (Number(row.n) > 0) break;
-      if (Date.now() > deadline) throw new Error('the demo tenant was not synced within a minute');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForDemoData(
+      async () => {
+        const row = await service.store.db
+          .selectFrom('devices')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .executeTakeFirstOrThrow();
+        return Number(row.n) > 0;
+      },
+      { timeoutMs: 60_000, failure: 'the demo tenant was not synced within a minute' },
+    );
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await other?.close();
-    await service?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(browser, other, service));
 
   it('signs in the first administrator and shows the dashboard with the demo tenant', async () => {
     const page = await browser.newPage();
     await page.goto(service.url);
     await page.getByLabel('Username').waitFor();
     await shot(page, '01-login');
-    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
     await expect(page.getByText('Emulated demo tenant').first().isVisible()).resolves.toBe(true);
     await shot(page, '02-dashboard');
     await page.close();
@@ -91,7 +61,7 @@ describe.skipIf(!hasChromium)('the web UI in chromium', () => {
 
   it('tests a new tenant’s connection with a good and a wrong secret, refuses to save the wrong one, saves the good one', async () => {
     const page = await browser.newPage();
-    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
     await page.goto(`${service.url}/settings/tenants/new`);
     await page.getByLabel('Name').fill('lab');
     await page.getByLabel('Directory (tenant) ID').fill(other.tenantId);
@@ -135,7 +105,7 @@ describe.skipIf(!hasChromium)('the web UI in chromium', () => {
       .orderBy('computer_dns_name')
       .executeTakeFirstOrThrow();
     const page = await browser.newPage();
-    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
     await page.goto(`${service.url}/hosts`);
     await page.getByLabel('Search hosts').fill(device.computer_dns_name);
     await page.getByRole('link', { name: device.computer_dns_name }).first().waitFor();
@@ -152,7 +122,7 @@ describe.skipIf(!hasChromium)('the web UI in chromium', () => {
 
   it('hides edit controls from a read-only user, and the API refuses them', async () => {
     const page = await browser.newPage();
-    await signIn(page, 'reader', READER_PASSWORD);
+    await signIn(page, service.url, 'reader', READER_PASSWORD);
     await page.goto(`${service.url}/settings/tenants`);
     await page.getByRole('heading', { name: 'Tenants' }).waitFor();
     await page.getByText('demo').first().waitFor();

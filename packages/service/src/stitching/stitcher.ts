@@ -4,31 +4,23 @@
  * At start, detections left `running` by a stopped bridge go back to waiting. The waiting detections are rows
  * in the store, so a restart loses nothing.
  */
-import type { Logger } from '@mde-bridge/client';
 import type { Kysely } from 'kysely';
+import { type PeriodicLoopOptions, type PeriodicTask, startPeriodicTask } from '../jobs/periodic-task.js';
 import type { Database } from '../store/schema.js';
 import { type StitchDeps, stitchDetections } from './stitch-detections.js';
 
 export const STITCH_INTERVAL_MS = 10_000;
 export const DEFAULT_BATCH_SIZE = 50;
 
-export interface Stitcher {
-  /** Settles when the first tick (the one at start) has finished. */
-  readonly started: Promise<void>;
+/** `started` settles when the first tick (the one at start) has finished; `stop()` waits for a tick in progress. */
+export interface Stitcher extends PeriodicTask<number> {
   /** One pass now (every waiting batch); returns how many detections it settled. */
   tick(): Promise<number>;
-  /** Stops ticking and waits for a tick in progress. */
-  stop(): Promise<void>;
 }
 
-export interface StitcherOptions extends StitchDeps {
+export interface StitcherOptions extends StitchDeps, PeriodicLoopOptions {
   /** Detections per batch (one network query per tenant in the batch); default 50. */
   batchSize?: number;
-  intervalMs?: number;
-  logger?: Pick<Logger, 'error' | 'warn'>;
-  /** Injectable timers (tests). */
-  setInterval?: (fn: () => void, ms: number) => unknown;
-  clearInterval?: (handle: unknown) => void;
 }
 
 /** Whether a tenant's settings ask for automatic stitching (`settings.stitching.auto`, default true). */
@@ -60,13 +52,12 @@ export async function waitingDetections(db: Kysely<Database>, limit: number): Pr
 
 export function startStitcher(options: StitcherOptions): Stitcher {
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
-  let running: Promise<number> | null = null;
-  let stopped = false;
+  const intervalMs = options.intervalMs ?? STITCH_INTERVAL_MS;
 
-  const pass = async (): Promise<number> => {
+  const pass = async (stopping: AbortSignal): Promise<number> => {
     let settled = 0;
     const seen = new Set<string>();
-    while (!stopped) {
+    while (!stopping.aborted) {
       const ids = (await waitingDetections(options.store.db, batchSize)).filter((id) => !seen.has(id));
       if (ids.length === 0) break;
       for (const id of ids) seen.add(id);
@@ -85,40 +76,20 @@ export function startStitcher(options: StitcherOptions): Stitcher {
     return settled;
   };
 
-  const tick = (): Promise<number> => {
-    if (running) return running;
-    running = pass()
-      .catch((err: unknown) => {
-        options.logger?.error({ err }, 'stitcher pass failed');
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
+  // At start, detections a stopped bridge left `running` go back to waiting.
+  const beforeStart = () =>
+    options.store.db
+      .updateTable('detections')
+      .set({ stitch_state: 'waiting' })
+      .where('stitch_state', '=', 'running')
+      .execute();
 
-  const set = options.setInterval ?? ((fn, ms) => setInterval(fn, ms).unref());
-  const clear = options.clearInterval ?? ((h) => clearInterval(h as NodeJS.Timeout));
-  const started = options.store.db
-    .updateTable('detections')
-    .set({ stitch_state: 'waiting' })
-    .where('stitch_state', '=', 'running')
-    .execute()
-    .then(() => tick())
-    .then(
-      () => undefined,
-      (err: unknown) => options.logger?.error({ err }, 'stitcher start failed'),
-    );
-  const handle = set(() => void tick(), options.intervalMs ?? STITCH_INTERVAL_MS);
-  return {
-    started,
-    tick,
-    async stop() {
-      stopped = true;
-      clear(handle);
-      await started;
-      if (running) await running;
-    },
-  };
+  return startPeriodicTask({
+    ...options,
+    name: 'stitcher',
+    intervalMs,
+    tick: pass,
+    fallback: 0,
+    beforeStart,
+  });
 }

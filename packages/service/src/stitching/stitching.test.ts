@@ -11,32 +11,15 @@ import { UsageError } from '../cli/errors.js';
 import { ingestDetection } from '../detections/ingest.js';
 import { tenantHuntingRunner } from '../hunting/hunting-runner.js';
 import { tenantResponseClients } from '../response/response-clients.js';
-import { secretBox } from '../secrets/secret-box.js';
-import { migrate, openStore, type Store } from '../store/store.js';
+import { migrate, openStore } from '../store/store.js';
 import { engines } from '../store/store.test-support.js';
-import { clientFor, EMULATOR_START } from '../sync/sync.test-support.js';
-import { syncTenant } from '../sync/sync-tenant.js';
-import { addTenant } from '../tenants/tenant-repository.js';
+import { clientFor, EMULATOR_START, startTestEmulator } from '../sync/sync.test-support.js';
+import { addSyncedEmulatorTenant } from '../tenants/emulator-tenant.test-support.js';
 import type { RootCause } from './root-cause.js';
 import { type AccuracyReport, measureScenarioAccuracy } from './scenario-accuracy.js';
 import { startStitcher } from './stitcher.js';
 
 const env = { MDE_BRIDGE_MASTER_KEY: randomBytes(32).toString('base64') };
-
-async function tenantFor(store: Store, emu: RunningEmulator): Promise<string> {
-  const view = await addTenant(store.db, secretBox(env), {
-    name: 'contoso',
-    tenantId: emu.tenantId,
-    clientId: emu.demoApp.clientId,
-    credential: { clientSecret: emu.demoApp.clientSecret },
-    cloud: 'custom',
-    apiUrl: emu.apiUrl,
-    loginUrl: emu.loginUrl,
-    graphUrl: emu.graphUrl,
-  });
-  await syncTenant({ store, tenant: view.id, client: clientFor(emu), only: ['machines'] });
-  return view.id;
-}
 
 describe.each(engines)('stitching on $name', (engine) => {
   let emu: RunningEmulator;
@@ -47,16 +30,9 @@ describe.each(engines)('stitching on $name', (engine) => {
   const now = () => new Date(EMULATOR_START);
 
   beforeAll(async () => {
-    emu = await startEmulator({
-      devices: 600,
-      seed: 'stitch',
-      clock: 'manual',
-      rateLimits: 'off',
-      startTime: EMULATOR_START,
-      log: () => {},
-    });
+    emu = await startTestEmulator(600, 'stitch');
     store = await engine.open();
-    tenant = await tenantFor(store, emu);
+    tenant = await addSyncedEmulatorTenant(store, emu, env);
     report = await measureScenarioAccuracy({
       store,
       emu,
@@ -226,7 +202,7 @@ describe('mde-bridge stitch', () => {
     const store = openStore(db);
     const migrated = await migrate(store);
     if (migrated.error) throw migrated.error;
-    await tenantFor(store, emu);
+    await addSyncedEmulatorTenant(store, emu, env);
     await store.close();
   }, 60_000);
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { parseSyncFlags, sync } from '../cli/commands/sync.js';
 import { CliError, UsageError } from '../cli/errors.js';
 import { openMigratedStore, storeUrl } from '../config/settings.js';
 import { secretBox } from '../secrets/secret-box.js';
+import { emulatorTenantInput } from '../tenants/emulator-tenant.js';
 import { addTenant } from '../tenants/tenant-repository.js';
 import { control, startTestEmulator } from './sync.test-support.js';
 
@@ -21,16 +22,7 @@ describe('mde-bridge sync and status', () => {
     dir = mkdtempSync(join(tmpdir(), 'mde-sync-cli-'));
     env = { MDE_BRIDGE_DATA_DIR: dir, MDE_BRIDGE_DB: '', MDE_BRIDGE_MASTER_KEY: '' };
     const store = await openMigratedStore(storeUrl(undefined, env));
-    await addTenant(store.db, secretBox(env), {
-      name: 'emu',
-      tenantId: emu.tenantId,
-      clientId: emu.demoApp.clientId,
-      credential: { clientSecret: emu.demoApp.clientSecret },
-      cloud: 'custom',
-      apiUrl: emu.apiUrl,
-      loginUrl: emu.loginUrl,
-      graphUrl: emu.graphUrl,
-    });
+    await addTenant(store.db, secretBox(env), emulatorTenantInput(emu, 'emu'));
     await store.close();
   });
   afterAll(async () => {

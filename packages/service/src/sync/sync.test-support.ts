@@ -1,6 +1,6 @@
 /** Shared by the sync tests: a manual-clock emulator, a client for it, its control surface, replica checks. */
 import { DefenderClient, type DefenderClientOptions } from '@mde-bridge/client';
-import { type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
 import { expect } from 'vitest';
 import { isoMs } from '../store/schema.js';
 import type { Store } from '../store/store.js';
@@ -12,7 +12,12 @@ import type { Store } from '../store/store.js';
  */
 export const EMULATOR_START = '2026-11-20T12:00:00Z';
 
-export function startTestEmulator(devices: number, seed: string | number = 'sync') {
+/** A quiet, manual-clock emulator without rate limits, started at EMULATOR_START; `extra` adds or overrides options. */
+export function startTestEmulator(
+  devices: number,
+  seed: string | number = 'sync',
+  extra: Partial<EmulatorOptions> = {},
+) {
   return startEmulator({
     devices,
     seed,
@@ -20,6 +25,7 @@ export function startTestEmulator(devices: number, seed: string | number = 'sync
     rateLimits: 'off',
     startTime: EMULATOR_START,
     log: () => {},
+    ...extra,
   });
 }
 

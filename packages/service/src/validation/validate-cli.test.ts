@@ -2,16 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
+import type { RunningEmulator } from '@mde-bridge/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture, runCli } from '../cli/cli.test-support.js';
 import { validate } from '../cli/commands/validate.js';
 import { UsageError } from '../cli/errors.js';
 import { openMigratedStore } from '../config/settings.js';
-import { secretBox } from '../secrets/secret-box.js';
-import { clientFor, EMULATOR_START } from '../sync/sync.test-support.js';
-import { syncTenant } from '../sync/sync-tenant.js';
-import { addTenant } from '../tenants/tenant-repository.js';
+import { startTestEmulator } from '../sync/sync.test-support.js';
+import { addSyncedEmulatorTenant } from '../tenants/emulator-tenant.test-support.js';
 import type { Validation } from './validations.js';
 
 /** `mde-bridge validate` through the real bin, against the emulator over HTTP, with a SQLite file store. */
@@ -23,29 +21,12 @@ describe('mde-bridge validate', () => {
   const plusMinute = (iso: string) => new Date(Date.parse(iso) + 60_000).toISOString();
 
   beforeAll(async () => {
-    emu = await startEmulator({
-      devices: 200,
-      seed: 'validation',
-      clock: 'manual',
-      rateLimits: 'off',
-      startTime: EMULATOR_START,
-      log: () => {},
-    });
+    emu = await startTestEmulator(200, 'validation');
     dir = mkdtempSync(join(tmpdir(), 'mde-validate-'));
     db = `sqlite:${join(dir, 'bridge.db')}`;
     const store = await openMigratedStore(db);
     try {
-      const view = await addTenant(store.db, secretBox(env), {
-        name: 'contoso',
-        tenantId: emu.tenantId,
-        clientId: emu.demoApp.clientId,
-        credential: { clientSecret: emu.demoApp.clientSecret },
-        cloud: 'custom',
-        apiUrl: emu.apiUrl,
-        loginUrl: emu.loginUrl,
-        graphUrl: emu.graphUrl,
-      });
-      await syncTenant({ store, tenant: view.id, client: clientFor(emu), only: ['machines'] });
+      await addSyncedEmulatorTenant(store, emu, env);
     } finally {
       await store.close();
     }

@@ -13,11 +13,11 @@
  * grace period without a successful poll it is `failed`. Each poll first claims the row (moves
  * `next_poll_at` on only if nobody else did), so a bridge and a CLI never poll one validation twice at once.
  */
-import { type Alert, type DefenderClient, type Governor, TokenBucketGovernor } from '@mde-bridge/client';
+import type { Alert, DefenderClient } from '@mde-bridge/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { openTenantClient } from '../tenants/tenant-client.js';
+import { tenantClientCache } from '../tenants/tenant-client-cache.js';
 import { buildReport } from './validation-report.js';
 import { pollUntilOf, type ValidationRow } from './validations.js';
 
@@ -43,29 +43,7 @@ export function tenantValidationClients(options: {
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
 }): ValidationClientFactory {
-  const clients = new Map<string, { version: string; client: Promise<ValidationClient> }>();
-  const governors = new Map<string, Governor>();
-  return async (tenant) => {
-    const row = await options.store.db
-      .selectFrom('tenants')
-      .select(['name', 'updated_at'])
-      .where('id', '=', tenant)
-      .executeTakeFirstOrThrow();
-    const cached = clients.get(tenant);
-    if (cached && cached.version === row.updated_at) return cached.client;
-    let governor = governors.get(tenant);
-    if (!governor) {
-      governor = new TokenBucketGovernor();
-      governors.set(tenant, governor);
-    }
-    const client = openTenantClient(options.store, row.name, options.env, {
-      governor,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    }).then((opened) => opened.client);
-    client.catch(() => clients.delete(tenant));
-    clients.set(tenant, { version: row.updated_at, client });
-    return client;
-  };
+  return tenantClientCache(options);
 }
 
 /** Validations due for a poll at `now`, earliest first. */

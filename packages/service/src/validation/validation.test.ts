@@ -1,19 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
+import type { RunningEmulator } from '@mde-bridge/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../api/api.test-support.js';
 import { createApiToken } from '../auth/api-tokens.js';
 import { createRole } from '../auth/roles.js';
-import { secretBox } from '../secrets/secret-box.js';
 import { engines } from '../store/store.test-support.js';
 import {
   callsByFamily as calls,
-  clientFor,
   control as ctl,
   EMULATOR_START,
+  startTestEmulator,
 } from '../sync/sync.test-support.js';
-import { syncTenant } from '../sync/sync-tenant.js';
-import { addTenant } from '../tenants/tenant-repository.js';
+import { addSyncedEmulatorTenant } from '../tenants/emulator-tenant.test-support.js';
 import { tenantValidationClients } from './validation-poll.js';
 import { startValidationPoller, type ValidationPoller } from './validation-poller.js';
 import type { Validation } from './validations.js';
@@ -49,7 +47,6 @@ describe.each(engines)('detection validation on $name', (engine) => {
   let emu: RunningEmulator;
   let store: Awaited<ReturnType<(typeof engines)[number]['open']>>;
   let api: TestApi;
-  let tenant: string;
   let scenarios: Scenario[];
   let poller: ValidationPoller;
   /** The bridge's clock: the emulator's start, moved by the tests. */
@@ -57,28 +54,10 @@ describe.each(engines)('detection validation on $name', (engine) => {
   const now = () => new Date(nowMs);
 
   beforeAll(async () => {
-    emu = await startEmulator({
-      devices: 200,
-      seed: 'validation',
-      clock: 'manual',
-      rateLimits: 'off',
-      startTime: EMULATOR_START,
-      log: () => {},
-    });
+    emu = await startTestEmulator(200, 'validation');
     scenarios = await control<Scenario[]>(emu, 'GET', 'scenarios');
     store = await engine.open();
-    const view = await addTenant(store.db, secretBox(env), {
-      name: 'contoso',
-      tenantId: emu.tenantId,
-      clientId: emu.demoApp.clientId,
-      credential: { clientSecret: emu.demoApp.clientSecret },
-      cloud: 'custom',
-      apiUrl: emu.apiUrl,
-      loginUrl: emu.loginUrl,
-      graphUrl: emu.graphUrl,
-    });
-    tenant = view.id;
-    await syncTenant({ store, tenant, client: clientFor(emu), only: ['machines'] });
+    await addSyncedEmulatorTenant(store, emu, env);
     api = await createTestApi({ store, now, deps: { env } });
     // Ticks only when a test asks (no timer): the clock is the test's.
     poller = startValidationPoller({

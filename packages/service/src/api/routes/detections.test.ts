@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { type RunningEmulator, startEmulator } from '@mde-bridge/emulator';
+import type { RunningEmulator } from '@mde-bridge/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../auth/api-tokens.js';
 import { createRole } from '../../auth/roles.js';
 import { createApprovalRule } from '../../response/approvals.js';
-import { secretBox } from '../../secrets/secret-box.js';
 import { engines } from '../../store/store.test-support.js';
-import { callsByFamily, clientFor, control, EMULATOR_START } from '../../sync/sync.test-support.js';
-import { syncTenant } from '../../sync/sync-tenant.js';
-import { addTenant } from '../../tenants/tenant-repository.js';
+import { callsByFamily, control, EMULATOR_START, startTestEmulator } from '../../sync/sync.test-support.js';
+import { addSyncedEmulatorTenant } from '../../tenants/emulator-tenant.test-support.js';
 import { createTestApi, type TestApi } from '../api.test-support.js';
 
 /**
@@ -27,27 +25,11 @@ describe.each(engines)('detections and lockdown policies API on $name', (engine)
   let seq = 0;
 
   beforeAll(async () => {
-    emu = await startEmulator({
-      devices: 30,
-      seed: 'detections',
-      clock: 'manual',
-      rateLimits: 'off',
-      startTime: EMULATOR_START,
+    emu = await startTestEmulator(30, 'detections', {
       actionTiming: { pickupSeconds: 1, completeSeconds: 5 },
-      log: () => {},
     });
     store = await engine.open();
-    const view = await addTenant(store.db, secretBox(env), {
-      name: 'contoso',
-      tenantId: emu.tenantId,
-      clientId: emu.demoApp.clientId,
-      credential: { clientSecret: emu.demoApp.clientSecret },
-      cloud: 'custom',
-      apiUrl: emu.apiUrl,
-      loginUrl: emu.loginUrl,
-      graphUrl: emu.graphUrl,
-    });
-    await syncTenant({ store, tenant: view.id, client: clientFor(emu), only: ['machines', 'actions'] });
+    await addSyncedEmulatorTenant(store, emu, env, ['machines', 'actions']);
     api = await createTestApi({ store, now, deps: { env } });
   });
   afterAll(async () => {
