@@ -430,5 +430,42 @@ describe.each(engines)('detections and lockdown policies API on $name', (engine)
       (await api.app.inject({ method: 'GET', url: `/api/v1/hosts/${other.id}/detections`, headers }))
         .statusCode,
     ).toBe(404);
+
+    // A scoped sender posting about a device outside its groups learns nothing of that device.
+    const submitter = await createRole(store.db, {
+      name: `scoped sender ${++seq}`,
+      permissions: ['detections.submit'],
+      deviceGroups: [group],
+    });
+    const sender = await createApiToken(store.db, {
+      name: `scoped sender ${seq}`,
+      roleId: submitter.id,
+      createdBy: 'test',
+    });
+    const sent = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/detections',
+      payload: {
+        id: `det-${++seq}`,
+        source: 'ndr',
+        hostName: other.computer_dns_name,
+        timestamp: EMULATOR_START,
+      },
+      headers: { authorization: `Bearer ${sender.token}` },
+    });
+    expect(sent.statusCode, sent.body).toBe(201);
+    expect(sent.json()).toMatchObject({
+      hostName: other.computer_dns_name,
+      tenantId: null,
+      machineId: null,
+      deviceName: null,
+      match: 'out_of_scope',
+    });
+    const stored = await store.db
+      .selectFrom('detections')
+      .select('device_id')
+      .where('id', '=', sent.json().id)
+      .executeTakeFirstOrThrow();
+    expect(stored.device_id).toBe(other.id);
   });
 });

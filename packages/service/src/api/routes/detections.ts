@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import { auditActor } from '../../audit/audit-actor.js';
 import { appendAudit } from '../../audit/audit-log.js';
+import type { Detection } from '../../detections/detection.js';
 import { DetectionInputError } from '../../detections/detection-input.js';
 import { getDetection, listDetections, listPolicyDecisions } from '../../detections/detection-queries.js';
 import { ingestDetection } from '../../detections/ingest.js';
@@ -101,7 +102,12 @@ export function detectionsRoutes(api: Api, deps: AppDeps): void {
           now(),
         );
       }
-      return reply.status(created ? 201 : 200).send(detection);
+      // A caller limited to device groups learns nothing of a device outside them: it gets what it sent.
+      const groups = deviceGroupsOf(request);
+      const visible = groups === null ? detection : await getDetection(db, detection.id, groups);
+      return reply
+        .status(created ? 201 : 200)
+        .send(visible ?? (detection.machineId === null ? detection : outOfScope(detection)));
     },
   );
 
@@ -247,4 +253,17 @@ export function detectionsRoutes(api: Api, deps: AppDeps): void {
     },
     async (request) => listPolicyDecisions(db, request.query, deviceGroupsOf(request)),
   );
+}
+
+/** A stored detection as a device-group-scoped sender may see it when it matched a device outside its groups. */
+function outOfScope(detection: Detection): Detection {
+  return {
+    ...detection,
+    tenantId: null,
+    machineId: null,
+    deviceName: null,
+    match: 'out_of_scope',
+    lockdown: { outcome: null, lockdownId: null, approvalId: null, decisions: [] },
+    rootCause: null,
+  };
 }
