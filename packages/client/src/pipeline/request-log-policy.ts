@@ -54,7 +54,8 @@ export function redactRequest(request: PipelineRequest): RedactedRequest {
 
 /**
  * Logs each operation once it settles: method, redacted URL, status, duration and attempts (it sits outside
- * the retry loop; the retry policy logs each retry). Headers and bodies are never logged.
+ * the retry loop; the retry policy logs each retry). Successes at debug (a running bridge makes many calls a
+ * minute), errors and failures at warn. Headers and bodies are never logged.
  */
 export function requestLogPolicy(options: { logger: Logger; timer: Timer }): Policy {
   const { logger, timer } = options;
@@ -74,7 +75,7 @@ export function requestLogPolicy(options: { logger: Logger; timer: Timer }): Pol
         const line = { ...fields(), status: response.status };
         const text = `${request.operation} ${request.method} ${line.url} → ${response.status} in ${line.durationInMs} ms`;
         if (response.status >= 400) logger.warn(line, text);
-        else logger.info(line, text);
+        else logger.debug(line, text);
         return response;
       } catch (error) {
         const line = { ...fields(), error: describeError(error) };
