@@ -342,6 +342,33 @@ describe.each(engines)('automatic lockdown policies on $name', (engine) => {
     expect((await ingestDetection(deps, { ...input, source: 'siem' }, 'tester')).created).toBe(true);
   });
 
+  it('removes a detection the policies could not decide on, so the retry is evaluated in full', async () => {
+    await policy({});
+    const input = {
+      id: 'broken-1',
+      source: 'ndr',
+      hostName: 'ws01.contoso.com',
+      threatScore: 90,
+      timestamp: NOW,
+    };
+    let calls = 0;
+    // The clock answers the intake, then fails like a store error would while the policy decides.
+    const failing: ResponseDeps = {
+      ...deps,
+      now: () => {
+        if (++calls > 1) throw new Error('store unavailable');
+        return new Date(nowMs);
+      },
+    };
+    await expect(ingestDetection(failing, input, 'tester')).rejects.toThrow('store unavailable');
+    expect(await store.db.selectFrom('detections').selectAll().execute()).toHaveLength(0);
+    expect(await store.db.selectFrom('policy_decisions').selectAll().execute()).toHaveLength(0);
+
+    const retried = await ingestDetection(deps, input, 'tester');
+    expect(retried.created).toBe(true);
+    expect(decisionOf(retried.detection)).toEqual(['would_lock']);
+  });
+
   it('marks a matched detection with a remote IP, domain or URL as waiting for stitching, others skipped', async () => {
     expect((await detect({ remoteIp: '203.0.113.9' })).stitch.state).toBe('waiting');
     expect((await detect({ domain: 'evil.example' })).stitch.state).toBe('waiting');

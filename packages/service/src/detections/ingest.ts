@@ -94,8 +94,35 @@ export async function ingestDetection(
     if (stored) return { detection: stored, created: false };
     throw err;
   }
-  await evaluatePolicies(deps, row);
+  try {
+    await evaluatePolicies(deps, row);
+  } catch (err) {
+    await forgetUnevaluated(deps, row.id);
+    throw err;
+  }
   return { detection: (await getDetection(db, row.id, null)) as Detection, created: true };
+}
+
+/**
+ * The policies could not decide (a store error, say): the detection is removed again with its decisions so
+ * the sender's retry is evaluated in full — unless a decision already locked the host or asked for approval,
+ * which must stay linked to the detection that caused it.
+ */
+async function forgetUnevaluated(deps: ResponseDeps, id: string): Promise<void> {
+  const { db } = deps.store;
+  try {
+    const acted = await db
+      .selectFrom('policy_decisions')
+      .select('id')
+      .where('detection_id', '=', id)
+      .where((eb) => eb.or([eb('lockdown_id', 'is not', null), eb('approval_id', 'is not', null)]))
+      .executeTakeFirst();
+    if (acted) return;
+    await db.deleteFrom('policy_decisions').where('detection_id', '=', id).execute();
+    await db.deleteFrom('detections').where('id', '=', id).execute();
+  } catch {
+    // The store is failing: the original error says more than this one.
+  }
 }
 
 async function findExisting(
