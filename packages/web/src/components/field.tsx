@@ -27,3 +27,34 @@ export function Field({
     </div>
   );
 }
+
+/** A checkbox with its label on the same line, and an optional hint after it. */
+export function CheckboxField({
+  id,
+  label,
+  checked,
+  onChange,
+  hint,
+  disabled,
+}: {
+  id: string;
+  label: ReactNode;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  hint?: ReactNode;
+  disabled?: boolean;
+}) {
+  return (
+    <div className="field field-inline">
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.checked)}
+      />
+      <label htmlFor={id}>{label}</label>
+      {hint && <span className="field-hint">{hint}</span>}
+    </div>
+  );
+}

@@ -4,7 +4,7 @@ import type { ProfileRule } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
 import { Badge } from '../../components/badge.js';
 import { Dialog } from '../../components/dialog.js';
-import { Field } from '../../components/field.js';
+import { CheckboxField, Field } from '../../components/field.js';
 import { EmptyState, ErrorMessage, Loading, Notice } from '../../components/status.js';
 import { MatchScoreBadge } from './profile-badges.js';
 
@@ -195,15 +195,12 @@ function RuleForm({
           />
         </Field>
       </div>
-      <div className="field field-inline">
-        <input
-          id="rule-enabled"
-          type="checkbox"
-          checked={form.enabled}
-          onChange={(e) => set('enabled', e.target.checked)}
-        />
-        <label htmlFor="rule-enabled">Enabled</label>
-      </div>
+      <CheckboxField
+        id="rule-enabled"
+        label="Enabled"
+        checked={form.enabled}
+        onChange={(v) => set('enabled', v)}
+      />
       <div className="form-buttons">
         <button
           type="submit"

@@ -14,7 +14,7 @@ import {
 import { useApi } from '../../api/use-api.js';
 import { Badge } from '../../components/badge.js';
 import { DecisionsTable } from '../../components/detection-parts.js';
-import { Field } from '../../components/field.js';
+import { CheckboxField, Field } from '../../components/field.js';
 import { FilterSelect } from '../../components/filters.js';
 import { PageHeader } from '../../components/page-header.js';
 import { Pager } from '../../components/pager.js';
@@ -286,25 +286,19 @@ function PolicyForm({
           </select>
         </Field>
       </div>
-      <div className="field field-inline">
-        <input
-          id="policy-enabled"
-          type="checkbox"
-          checked={form.enabled}
-          onChange={(e) => set('enabled', e.target.checked)}
-        />
-        <label htmlFor="policy-enabled">Enabled</label>
-      </div>
-      <div className="field field-inline">
-        <input
-          id="policy-dry-run"
-          type="checkbox"
-          checked={form.dryRun}
-          onChange={(e) => set('dryRun', e.target.checked)}
-        />
-        <label htmlFor="policy-dry-run">Dry run</label>
-        <span className="field-hint">Only record what it would have done; nothing is sent to Defender.</span>
-      </div>
+      <CheckboxField
+        id="policy-enabled"
+        label="Enabled"
+        checked={form.enabled}
+        onChange={(v) => set('enabled', v)}
+      />
+      <CheckboxField
+        id="policy-dry-run"
+        label="Dry run"
+        checked={form.dryRun}
+        onChange={(v) => set('dryRun', v)}
+        hint="Only record what it would have done; nothing is sent to Defender."
+      />
 
       <fieldset className={`field policy-fieldset ${fieldError('thresholds') ? 'field-invalid' : ''}`}>
         <legend>Thresholds</legend>
@@ -424,15 +418,12 @@ function PolicyForm({
 
       <fieldset className="field policy-fieldset">
         <legend>Exclusions</legend>
-        <div className="field field-inline">
-          <input
-            id="policy-high-value"
-            type="checkbox"
-            checked={form.highValue}
-            onChange={(e) => set('highValue', e.target.checked)}
-          />
-          <label htmlFor="policy-high-value">Never lock devices whose device value is High</label>
-        </div>
+        <CheckboxField
+          id="policy-high-value"
+          label="Never lock devices whose device value is High"
+          checked={form.highValue}
+          onChange={(v) => set('highValue', v)}
+        />
         <div className="form-grid">
           {listField('tags', 'Device tags', 'One per line; a device with any of them is never locked.')}
           {listField('deviceGroups', 'Device groups', 'One per line.')}
@@ -444,16 +435,13 @@ function PolicyForm({
         </div>
       </fieldset>
 
-      <div className="field field-inline">
-        <input
-          id="policy-approval"
-          type="checkbox"
-          checked={form.requireApproval}
-          onChange={(e) => set('requireApproval', e.target.checked)}
-        />
-        <label htmlFor="policy-approval">Require approval</label>
-        <span className="field-hint">The lock waits until a person with lockdown.edit approves it.</span>
-      </div>
+      <CheckboxField
+        id="policy-approval"
+        label="Require approval"
+        checked={form.requireApproval}
+        onChange={(v) => set('requireApproval', v)}
+        hint="The lock waits until a person with lockdown.edit approves it."
+      />
       <div className="form-buttons">
         <button
           type="submit"

@@ -9,7 +9,7 @@ import {
 } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
 import { Badge } from '../../components/badge.js';
-import { Field } from '../../components/field.js';
+import { CheckboxField, Field } from '../../components/field.js';
 import { PageHeader } from '../../components/page-header.js';
 import { ErrorMessage, Loading, Notice } from '../../components/status.js';
 import { SyncStatusTables } from '../../components/sync-status.js';
@@ -442,17 +442,14 @@ function TenantForm({ tenant, onChanged }: { tenant?: Tenant; onChanged: () => v
           </Field>
         </div>
 
-        <div className="field field-inline">
-          <input
-            id="tenant-enabled"
-            type="checkbox"
-            checked={form.enabled}
-            disabled={!editable}
-            onChange={(event) => set('enabled', event.target.checked)}
-          />
-          <label htmlFor="tenant-enabled">Enabled</label>
-          <span className="field-hint">A disabled tenant keeps its data but is not synced.</span>
-        </div>
+        <CheckboxField
+          id="tenant-enabled"
+          label="Enabled"
+          checked={form.enabled}
+          onChange={(v) => set('enabled', v)}
+          disabled={!editable}
+          hint="A disabled tenant keeps its data but is not synced."
+        />
 
         <details
           className="advanced"

@@ -10,7 +10,7 @@ import {
 } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
 import { Badge, type Tone } from '../../components/badge.js';
-import { Field } from '../../components/field.js';
+import { CheckboxField, Field } from '../../components/field.js';
 import { PageHeader } from '../../components/page-header.js';
 import { Pager } from '../../components/pager.js';
 import { EmptyState, ErrorMessage, Loading, Notice } from '../../components/status.js';
@@ -160,17 +160,17 @@ function WebhookForm({
       <fieldset className="field">
         <legend>Events</legend>
         {WebhookEventTypes.map((type) => (
-          <div key={type} className="field field-inline">
-            <input
-              id={`webhook-event-${type}`}
-              type="checkbox"
-              checked={form.events.includes(type)}
-              onChange={(e) => toggle(type, e.target.checked)}
-            />
-            <label htmlFor={`webhook-event-${type}`}>
-              {eventLabels[type]} <code className="muted small">{type}</code>
-            </label>
-          </div>
+          <CheckboxField
+            key={type}
+            id={`webhook-event-${type}`}
+            label={
+              <>
+                {eventLabels[type]} <code className="muted small">{type}</code>
+              </>
+            }
+            checked={form.events.includes(type)}
+            onChange={(v) => toggle(type, v)}
+          />
         ))}
         {fieldError('events') && (
           <div className="field-error" role="alert">
@@ -178,18 +178,13 @@ function WebhookForm({
           </div>
         )}
       </fieldset>
-      <div className="field field-inline">
-        <input
-          id="webhook-enabled"
-          type="checkbox"
-          checked={form.enabled}
-          onChange={(e) => set('enabled', e.target.checked)}
-        />
-        <label htmlFor="webhook-enabled">Enabled</label>
-        <span className="field-hint">
-          A disabled webhook receives nothing; switched back on, it gets the events from then on.
-        </span>
-      </div>
+      <CheckboxField
+        id="webhook-enabled"
+        label="Enabled"
+        checked={form.enabled}
+        onChange={(v) => set('enabled', v)}
+        hint="A disabled webhook receives nothing; switched back on, it gets the events from then on."
+      />
       <div className="form-buttons">
         <button
           type="submit"
